@@ -1,0 +1,40 @@
+# The README's commands: `make run` and `make test` work on a fresh clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+# dagster-dbt runs the `dbt` executable found on PATH.
+export PATH := $(BIN):$(PATH)
+# Dagster wants an absolute instance directory (SPEC §2 default: .dagster).
+export DAGSTER_HOME := $(abspath $(or $(DAGSTER_HOME),.dagster))
+
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print)
+MANIFEST := dbt_project/target/manifest.json
+
+.PHONY: run test dev manifest clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+# A prepared manifest: code locations load it instead of parsing dbt at every start.
+$(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	$(BIN)/python -m orchestration.dbt_project
+
+manifest: $(MANIFEST)
+
+$(DAGSTER_HOME):
+	mkdir -p $@
+
+run: $(MANIFEST) | $(DAGSTER_HOME)
+	$(BIN)/dagster job execute -m orchestration.definitions -j annual_run
+	$(BIN)/python -m orchestration.summary
+
+test: $(MANIFEST)
+	$(BIN)/python -m pytest
+
+dev: $(MANIFEST) | $(DAGSTER_HOME)
+	$(BIN)/dagster dev -m orchestration.definitions --host 127.0.0.1 --port 3000
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs

@@ -1,0 +1,47 @@
+-- Average index per criterion (and overall) over the units of a peer group, kept as an
+-- exact fraction (numerator / denominator) so marts can round it and its change once.
+-- A criterion has one max per framework and year, so its average index is
+-- sum(score) / sum(max); the overall average is the mean of the units' indices.
+with criteria as (
+    select * from {{ ref('int_criterion_scores') }}
+),
+
+units as (
+    select * from {{ ref('int_unit_scores') }}
+),
+
+by_criterion as (
+    select
+        year,
+        evaluator,
+        unit_type,
+        criterion_code,
+        max(criterion_name) as criterion_name,
+        min(criterion_order) as criterion_order,
+        count(*) as unit_count,
+        sum(score) as index_numerator,
+        sum(max_score) as index_denominator
+    from criteria
+    where applicable
+    group by year, evaluator, unit_type, criterion_code
+),
+
+overall as (
+    select
+        year,
+        evaluator,
+        unit_type,
+        'overall' as criterion_code,
+        'Chỉ số tổng thể' as criterion_name,
+        0 as criterion_order,
+        count(*) as unit_count,
+        sum(index_fine) as index_numerator,
+        cast(count(*) as decimal(18, 6)) as index_denominator
+    from units
+    where max_applicable > 0
+    group by year, evaluator, unit_type
+)
+
+select * from overall
+union all
+select * from by_criterion

@@ -1,0 +1,28 @@
+-- Who each framework evaluates each year: the units of its peer group valid that year,
+-- under the evaluating province (or every one of them when the Ministry evaluates).
+with frameworks as (
+    select * from {{ ref('stg_frameworks') }}
+),
+
+framework_years as (
+    select * from {{ ref('stg_framework_years') }}
+),
+
+units as (
+    select * from {{ ref('stg_units') }}
+)
+
+select
+    f.framework_code,
+    y.year,
+    f.evaluator,
+    f.unit_type,
+    u.unit_code,
+    u.unit_name
+from frameworks as f
+inner join framework_years as y on y.framework_code = f.framework_code
+inner join units as u
+    on u.unit_type = f.unit_type
+    and (f.evaluator = 'national' or u.parent_code = f.evaluator)
+    and y.year >= coalesce(u.valid_from, y.year)
+    and y.year <= coalesce(u.valid_to, y.year)

@@ -1,0 +1,108 @@
+-- Points of every indicator for every evaluated unit (SPEC §3.2), capped at the
+-- indicator max. Divisions are exact, rounded half up to 4 decimals.
+with evaluated as (
+    select * from {{ ref('int_evaluated_units') }}
+),
+
+indicators as (
+    select * from {{ ref('stg_indicators') }}
+),
+
+steps as (
+    select * from {{ ref('stg_indicator_steps') }}
+),
+
+accepted as (
+    select * from {{ ref('int_submissions_checked') }}
+    where severity is null or severity <> 'error'
+),
+
+indicator_values as (
+    select
+        e.framework_code,
+        e.year,
+        e.evaluator,
+        e.unit_type,
+        e.unit_code,
+        i.criterion_code,
+        i.indicator_code,
+        i.rule_type,
+        i.max_points,
+        i.full_at,
+        coalesce(a.value_status, 'missing') as value_status,
+        a.value
+    from evaluated as e
+    inner join indicators as i on i.framework_code = e.framework_code
+    left join accepted as a
+        on a.year = e.year and a.unit_code = e.unit_code and a.indicator_code = i.indicator_code
+),
+
+-- `relative`: the best value among the units the framework evaluates that year
+best as (
+    select framework_code, year, indicator_code, max(value) as best_value
+    from indicator_values
+    where rule_type = 'relative' and value_status = 'number'
+    group by framework_code, year, indicator_code
+),
+
+-- `steps`: the highest step whose threshold the value reaches
+reached_steps as (
+    select
+        v.framework_code,
+        v.year,
+        v.unit_code,
+        v.indicator_code,
+        s.points,
+        row_number() over (
+            partition by v.framework_code, v.year, v.unit_code, v.indicator_code
+            order by s.threshold desc
+        ) as step_rank
+    from indicator_values as v
+    inner join steps as s
+        on s.framework_code = v.framework_code
+        and s.indicator_code = v.indicator_code
+        and v.value >= s.threshold
+    where v.rule_type = 'steps' and v.value_status = 'number'
+),
+
+points as (
+    select
+        v.*,
+        case
+            when v.value_status <> 'number' then 0
+            when v.rule_type = 'score' then v.value
+            when v.rule_type = 'linear' then
+                case
+                    when v.value >= v.full_at then v.max_points
+                    else {{ divide_exact('v.max_points * v.value', 'v.full_at', 4) }}
+                end
+            when v.rule_type = 'boolean' then case when v.value = 1 then v.max_points else 0 end
+            when v.rule_type = 'steps' then coalesce(rs.points, 0)
+            when v.rule_type = 'relative' then
+                case
+                    when b.best_value > 0 then {{ divide_exact('v.max_points * v.value', 'b.best_value', 4) }}
+                    else 0
+                end
+        end as uncapped_points
+    from indicator_values as v
+    left join best as b
+        on b.framework_code = v.framework_code and b.year = v.year and b.indicator_code = v.indicator_code
+    left join reached_steps as rs
+        on rs.framework_code = v.framework_code and rs.year = v.year
+        and rs.unit_code = v.unit_code and rs.indicator_code = v.indicator_code and rs.step_rank = 1
+)
+
+select
+    framework_code,
+    year,
+    evaluator,
+    unit_type,
+    unit_code,
+    criterion_code,
+    indicator_code,
+    rule_type,
+    value_status,
+    value,
+    max_points,
+    cast(least(uncapped_points, max_points) as decimal(18, 6)) as points
+from points

@@ -1,0 +1,88 @@
+-- Each evaluated unit's total, applicable maximum, rating and whether it is ranked
+-- (SPEC §4). Every comparison with a percentage is a cross-multiplication of exact
+-- decimals: `total * 100 >= min_pct * max_applicable`, so 105/150 is exactly 70 %.
+with criteria as (
+    select * from {{ ref('int_criterion_scores') }}
+),
+
+bands as (
+    select * from {{ ref('stg_rating_bands') }}
+),
+
+totals as (
+    select
+        framework_code,
+        year,
+        evaluator,
+        unit_type,
+        unit_code,
+        cast(sum(score) as decimal(18, 6)) as total_score,
+        cast(sum(case when applicable then max_score else 0 end) as decimal(18, 6)) as max_applicable,
+        string_agg(
+            case when required_for_rank and not applicable then criterion_code || ' (' || criterion_name || ')' end,
+            ', ' order by criterion_order
+        ) as inapplicable_required
+    from criteria
+    group by framework_code, year, evaluator, unit_type, unit_code
+),
+
+-- bands whose per-criterion floor some applicable criterion of the unit misses
+floor_misses as (
+    select distinct c.framework_code, c.year, c.unit_code, b.band_order
+    from criteria as c
+    inner join bands as b on b.framework_code = c.framework_code
+    where b.min_criterion_pct is not null
+        and c.applicable
+        and c.score * 100 < b.min_criterion_pct * c.max_score
+),
+
+bands_met as (
+    select
+        t.framework_code,
+        t.year,
+        t.unit_code,
+        b.rating,
+        row_number() over (
+            partition by t.framework_code, t.year, t.unit_code order by b.band_order
+        ) as preference
+    from totals as t
+    inner join bands as b on b.framework_code = t.framework_code
+    left join floor_misses as m
+        on m.framework_code = t.framework_code and m.year = t.year
+        and m.unit_code = t.unit_code and m.band_order = b.band_order
+    where t.max_applicable > 0
+        and t.total_score * 100 >= b.min_pct * t.max_applicable
+        and m.band_order is null
+),
+
+scored as (
+    select
+        t.*,
+        t.max_applicable > 0 and t.inapplicable_required is null as ranked,
+        case
+            when t.max_applicable = 0 then 'no criterion is applicable'
+            when t.inapplicable_required is not null
+                then 'required criterion not applicable: ' || t.inapplicable_required
+        end as not_ranked_reason,
+        bm.rating
+    from totals as t
+    left join bands_met as bm
+        on bm.framework_code = t.framework_code and bm.year = t.year
+        and bm.unit_code = t.unit_code and bm.preference = 1
+)
+
+select
+    framework_code,
+    year,
+    evaluator,
+    unit_type,
+    unit_code,
+    total_score,
+    max_applicable,
+    {{ divide_exact('total_score * 100', 'max_applicable', 2) }} as score_pct,
+    {{ divide_exact('total_score', 'max_applicable', 4) }} as index,
+    {{ divide_exact('total_score', 'max_applicable', 12) }} as index_fine,
+    case when ranked then rating end as rating,
+    ranked,
+    not_ranked_reason
+from scored

@@ -1,0 +1,35 @@
+with ranks as (
+    select * from {{ ref('int_unit_ranks') }}
+    where evaluator = 'national'
+),
+
+units as (
+    select * from {{ ref('int_evaluated_units') }}
+),
+
+held_back as (
+    select * from {{ ref('int_held_back_values') }}
+)
+
+select
+    r.year,
+    r.unit_type,
+    r.unit_code,
+    u.unit_name,
+    r.framework_code,
+    r.total_score,
+    r.max_applicable,
+    r.score_pct,
+    r.index,
+    r.rating,
+    r.ranked,
+    r.not_ranked_reason,
+    r.rank,
+    r.rank_prev,
+    r.rank_change,
+    coalesce(h.held_back_values, 0) as held_back_values
+from ranks as r
+inner join units as u
+    on u.framework_code = r.framework_code and u.year = r.year and u.unit_code = r.unit_code
+left join held_back as h on h.year = r.year and h.unit_code = r.unit_code
+order by r.year, r.unit_type, r.rank nulls last, r.unit_code

@@ -1,0 +1,22 @@
+with distribution as (
+    select * from {{ ref('int_rating_distribution') }}
+    where evaluator <> 'national'
+)
+
+select
+    d.year,
+    d.evaluator as province_code,
+    d.unit_type,
+    d.rating,
+    d.unit_count,
+    {{ divide_exact('100 * d.unit_count', 'd.group_units', 2) }} as share_pct,
+    {{ divide_exact('100 * p.unit_count', 'p.group_units', 2) }} as share_pct_prev,
+    {{ divide_exact(
+        '100 * (d.unit_count * p.group_units - p.unit_count * d.group_units)',
+        'd.group_units * p.group_units', 2) }} as change_pct,
+    d.group_units
+from distribution as d
+left join distribution as p
+    on p.year = d.year - 1 and p.evaluator = d.evaluator
+    and p.unit_type = d.unit_type and p.rating = d.rating
+order by d.year, d.evaluator, d.unit_type, d.band_order

@@ -1,0 +1,8 @@
+select
+    framework_code,
+    criterion_order,
+    criterion_code,
+    criterion_name,
+    max_points,
+    required_for_rank
+from {{ source('raw', 'criteria') }}

@@ -1,0 +1,2 @@
+select framework_code, year
+from {{ source('raw', 'framework_years') }}

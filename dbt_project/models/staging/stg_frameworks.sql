@@ -1,0 +1,15 @@
+with source as (
+    select * from {{ source('raw', 'frameworks') }}
+),
+
+renamed as (
+    select
+        framework_code,
+        title as framework_title,
+        trim(evaluator) as evaluator,
+        unit_type,
+        source_file
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,2 @@
+select framework_code, indicator_code, threshold, points
+from {{ source('raw', 'indicator_steps') }}

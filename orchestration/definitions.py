@@ -1,0 +1,22 @@
+"""The whole system on one screen: files → raw tables → dbt scoring → marts → published."""
+
+import dagster as dg
+
+from .ingest.assets import raw_frameworks, raw_submissions, raw_units
+from .publish import published_marts
+from .scoring import dbt_resource, egov_dbt_models
+
+annual_run = dg.define_asset_job(
+    "annual_run",
+    selection=dg.AssetSelection.all(),
+    description="Ingest every submission, score every year, publish the marts.",
+)
+
+defs = dg.Definitions(
+    assets=[raw_units, raw_frameworks, raw_submissions, egov_dbt_models, published_marts],
+    jobs=[annual_run],
+    resources={"dbt": dbt_resource},
+    # DuckDB takes one writing process per file: run the steps one after another in a
+    # single process instead of a process per step.
+    executor=dg.in_process_executor,
+)

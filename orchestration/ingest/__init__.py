@@ -1,0 +1,1 @@
+"""Ingest: files under EGOV_DATA_DIR into the raw tables."""

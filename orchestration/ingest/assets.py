@@ -1,0 +1,70 @@
+"""Ingest: the registry, the frameworks and the submissions into the warehouse's `raw`
+schema. Asset keys match the dbt sources (`raw/<table>`), so lineage runs on into dbt."""
+
+import duckdb
+import dagster as dg
+
+from ..settings import Settings
+from . import load
+
+INGEST = {"group_name": "ingest", "kinds": {"duckdb"}}
+
+
+def _connect() -> tuple[Settings, duckdb.DuckDBPyConnection]:
+    # One connection per step, closed before dbt (a separate process) opens the file:
+    # DuckDB allows a single writing process.
+    settings = Settings.from_env()
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return settings, duckdb.connect(str(settings.warehouse))
+
+
+@dg.asset(key=["raw", "units"], description="The unit registry, units/units.csv.", **INGEST)
+def raw_units() -> dg.MaterializeResult:
+    settings, con = _connect()
+    with con:
+        count = load.load_units(con, settings.data_dir)
+    return dg.MaterializeResult(metadata={"dagster/row_count": count})
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", table], description=description, **INGEST)
+        for table, description in {
+            "frameworks": "Evaluation frameworks, one per frameworks/*.yaml.",
+            "framework_years": "The years each framework evaluates.",
+            "rating_bands": "Rating bands, highest first.",
+            "criteria": "Criteria and their maxima.",
+            "indicators": "Indicators and their scoring rules.",
+            "indicator_steps": "Thresholds and points of `steps` rules.",
+        }.items()
+    ]
+)
+def raw_frameworks():
+    settings, con = _connect()
+    with con:
+        load.load_frameworks(con, settings.data_dir)
+        counts = {
+            table: con.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
+            for table in ("frameworks", "framework_years", "rating_bands", "criteria", "indicators", "indicator_steps")
+        }
+    for table, count in counts.items():
+        yield dg.MaterializeResult(asset_key=["raw", table], metadata={"dagster/row_count": count})
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", "submissions"], description="Every submitted value, long form, text as sent.", **INGEST),
+        dg.AssetSpec(["raw", "file_issues"], description="Submission files refused whole.", **INGEST),
+    ]
+)
+def raw_submissions():
+    settings, con = _connect()
+    with con:
+        counts = load.load_submissions(con, settings.data_dir)
+    yield dg.MaterializeResult(
+        asset_key=["raw", "submissions"],
+        metadata={"dagster/row_count": counts["values"], "files": counts["files"]},
+    )
+    yield dg.MaterializeResult(
+        asset_key=["raw", "file_issues"], metadata={"dagster/row_count": counts["refused_files"]}
+    )

@@ -1,0 +1,71 @@
+"""Publish: the marts copied out of the warehouse for BI tools (SPEC §5).
+
+`marts.duckdb` is written whole under a temporary name and renamed over the old one, so a
+reader never sees half a result and never holds the pipeline's write lock; each table is
+also written as `parquet/<table>.parquet`, each file swapped in the same way.
+"""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from .settings import Settings
+
+MART_TABLES = (
+    "national_ranking",
+    "national_category_scores",
+    "national_category_averages",
+    "provincial_ranking",
+    "provincial_criterion_scores",
+    "provincial_rating_distribution",
+    "submission_issues",
+)
+
+
+def publish_marts(warehouse: Path, publish_dir: Path) -> dict[str, int]:
+    """Copy the `marts` schema of `warehouse` into `publish_dir`; return rows per table."""
+    parquet_dir = publish_dir / "parquet"
+    parquet_dir.mkdir(parents=True, exist_ok=True)
+    staged = publish_dir / f".marts.duckdb.tmp-{os.getpid()}"
+    staged.unlink(missing_ok=True)
+    counts = {}
+    try:
+        with duckdb.connect(str(staged)) as con:
+            con.execute("attach $path as warehouse (read_only)", {"path": str(warehouse)})
+            for table in MART_TABLES:
+                # table names are our own constants, never input text
+                con.execute(f"create table main.{table} as select * from warehouse.marts.{table}")
+                counts[table] = con.execute(f"select count(*) from main.{table}").fetchall()[0][0]
+            con.execute("detach warehouse")
+            for table in MART_TABLES:
+                target = parquet_dir / f"{table}.parquet"
+                partial = parquet_dir / f".{table}.parquet.tmp-{os.getpid()}"
+                con.execute(f"copy main.{table} to $path (format parquet)", {"path": str(partial)})
+                os.replace(partial, target)
+            con.execute("checkpoint")
+        os.replace(staged, publish_dir / "marts.duckdb")
+    finally:
+        staged.unlink(missing_ok=True)
+        for leftover in parquet_dir.glob(f".*.tmp-{os.getpid()}"):
+            leftover.unlink()
+    return counts
+
+
+@dg.asset(
+    key=["published_marts"],
+    group_name="publish",
+    kinds={"duckdb", "parquet"},
+    deps=[dg.AssetKey(["marts", table]) for table in MART_TABLES],
+    description="marts.duckdb and parquet/<table>.parquet under EGOV_PUBLISH_DIR, swapped in whole.",
+)
+def published_marts() -> dg.MaterializeResult:
+    settings = Settings.from_env()
+    counts = publish_marts(settings.warehouse, settings.publish_dir)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(settings.publish_dir / "marts.duckdb")),
+            **{f"rows/{table}": count for table, count in counts.items()},
+        }
+    )
