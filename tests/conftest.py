@@ -1,0 +1,74 @@
+"""Shared fixtures: a prepared dbt manifest, and real materialisations of every asset on
+an input root, each into its own temporary warehouse and publish directory."""
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DEMO_DATA = ROOT / "data"
+
+
+def pytest_configure(config):
+    # The definitions load the manifest at import; make sure it exists (`make test` has
+    # prepared it already, a bare `pytest` may not have).
+    from orchestration.dbt_project import dbt_project, prepare_manifest
+
+    if not dbt_project.manifest_path.exists():
+        prepare_manifest()
+    if shutil.which("dbt") is None:  # dagster-dbt runs `dbt` from PATH
+        os.environ["PATH"] = f"{Path(os.sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+
+
+def materialize_all(data_dir: Path, work_dir: Path, monkeypatch) -> Path:
+    """Materialise every asset of the code location on `data_dir`; return the publish dir."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    publish_dir = work_dir / "published"
+    monkeypatch.setenv("EGOV_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("EGOV_WAREHOUSE", str(work_dir / "warehouse.duckdb"))
+    monkeypatch.setenv("EGOV_PUBLISH_DIR", str(publish_dir))
+    result = dg.materialize(
+        list(defs.assets), resources=defs.resources, instance=dg.DagsterInstance.ephemeral()
+    )
+    assert result.success
+    failed_checks = [
+        check.asset_check_key for check in result.get_asset_check_evaluations() if not check.passed
+    ]
+    assert not failed_checks, failed_checks
+    return publish_dir
+
+
+def query(publish_dir: Path, sql: str, params=None) -> list[tuple]:
+    """Read the published marts as a BI tool does: read-only."""
+    with duckdb.connect(str(publish_dir / "marts.duckdb"), read_only=True) as con:
+        return con.execute(sql, params or {}).fetchall()
+
+
+@pytest.fixture(scope="module")
+def module_monkeypatch():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode as legacy Windows-1258 files are written: base letters (ơ, â, đ…) are
+    precomposed, the five tone marks are separate combining characters."""
+    import unicodedata
+
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in TONE_MARKS))
+        tones = "".join(p for p in parts if p in TONE_MARKS)
+        out.append((base + tones).encode("cp1258"))
+    return b"".join(out)

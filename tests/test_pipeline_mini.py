@@ -1,0 +1,109 @@
+"""A real materialisation of every asset on a small hand-computed input
+(tests/fixtures/mini): the numbers below were worked out by hand from SPEC §4."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from conftest import FIXTURES, materialize_all, query
+
+MINI = FIXTURES / "mini"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, module_monkeypatch):
+    return materialize_all(MINI, tmp_path_factory.mktemp("mini"), module_monkeypatch)
+
+
+def ranking(published, year):
+    return {
+        row[0]: row[1:]
+        for row in query(
+            published,
+            """select unit_code, total_score, max_applicable, score_pct, rating, ranked, rank,
+                      rank_prev, rank_change, not_ranked_reason
+               from provincial_ranking where year = $year""",
+            {"year": year},
+        )
+    }
+
+
+def test_ties_share_a_rank_and_skip_the_next(published):
+    r = ranking(published, 2017)
+    assert {code: r[code][5] for code in r} == {
+        "46.B": 1, "46.E": 2, "46.A": 3, "46.D": 3, "46.G": 5, "46.C": None,
+    }
+    # 18/30 and 12/20 are the same exact percentage under different maxima
+    assert r["46.A"][:3] == (D(18), D(30), D("60.00"))
+    assert r["46.D"][:3] == (D(12), D(20), D("60.00"))
+
+
+def test_criterion_floor_demotes_an_exact_80_percent(published):
+    # 24/30 is exactly 80 % (the Tốt bound, inclusive) but C2 scores 4/10 < the 50 % floor
+    total, maximum, pct, rating, *_ = ranking(published, 2017)["46.E"]
+    assert (total, maximum, pct, rating) == (D(24), D(30), D("80.00"), "Khá")
+
+
+def test_unit_with_required_criterion_not_applicable_is_scored_not_ranked(published):
+    total, maximum, pct, rating, ranked, rank, *_, reason = ranking(published, 2017)["46.C"]
+    assert (total, maximum, pct) == (D("7.2"), D(20), D("36.00"))
+    assert (rating, ranked, rank) == (None, False, None)
+    assert "C2" in reason and "Dịch vụ công trực tuyến" in reason
+
+
+def test_every_rule_type_from_indicator_values(published):
+    scores = dict(
+        query(
+            published,
+            """select criterion_code, score from provincial_criterion_scores
+               where year = 2018 and unit_code = '46.F'""",
+        )
+    )
+    # linear 6 × 0.333333 = 1.999998 → 2.0000 (half up, 4 decimals); boolean 0 → 0;
+    # steps: "1.234,5" reaches the 10 step; relative 6 × 12,5 / 50 (best) = 1.5; score 2,25
+    assert scores == {"C1": D(2), "C2": D(10), "C3": D("3.75")}
+
+
+def test_year_over_year_rank_change(published):
+    r = ranking(published, 2018)
+    assert {code: r[code][5:8] for code in ("46.A", "46.D", "46.B", "46.F", "46.G")} == {
+        "46.A": (1, 3, 2),
+        "46.D": (1, 3, 2),
+        "46.B": (3, 1, -2),
+        "46.F": (4, None, None),  # created in 2018
+        "46.G": (5, 5, 0),
+    }
+    assert "46.E" not in r  # valid only until 2017
+    assert r["46.C"][4] is False and "no criterion is applicable" in r["46.C"][8]
+
+
+def test_rating_distribution_counts_all_units_and_its_change(published):
+    rows = query(
+        published,
+        """select rating, unit_count, share_pct, share_pct_prev, change_pct, group_units
+           from provincial_rating_distribution where year = 2018 order by rating""",
+    )
+    assert rows == sorted([
+        ("Tốt", 2, D("33.33"), D("16.67"), D("16.67"), 6),
+        ("Khá", 0, D("0.00"), D("16.67"), D("-16.67"), 6),
+        ("Trung bình", 2, D("33.33"), D("33.33"), D("0.00"), 6),
+        ("Yếu", 1, D("16.67"), D("16.67"), D("0.00"), 6),
+        ("Không xếp hạng", 1, D("16.67"), D("16.67"), D("0.00"), 6),
+    ])
+
+
+def test_missing_value_is_a_warning_and_scores_zero(published):
+    assert query(
+        published,
+        "select year, source_file, row_number, unit_code, indicator_code, severity from submission_issues",
+    ) == [(2018, "submissions/2018/values-wide.csv", 7, "46.G", "I5", "warning")]
+
+
+def test_vietnamese_names_survive_to_the_published_files(published):
+    import duckdb
+
+    parquet = published / "parquet" / "provincial_ranking.parquet"
+    names = {row[0] for row in duckdb.sql(
+        "select unit_name from read_parquet($p)", params={"p": str(parquet)}).fetchall()}
+    assert "Văn phòng UBND tỉnh" in names and "Sở Thông tin và Truyền thông" in names
+    assert query(published, "select distinct province_name from provincial_ranking") == [("Thừa Thiên Huế",)]
