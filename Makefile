@@ -27,7 +27,7 @@ $(DAGSTER_HOME):
 	mkdir -p $@
 
 run: $(MANIFEST) | $(DAGSTER_HOME)
-	$(BIN)/dagster job execute -m orchestration.definitions -j annual_run
+	$(BIN)/python -m orchestration.annual
 	$(BIN)/python -m orchestration.summary
 
 test: $(MANIFEST)

@@ -16,5 +16,19 @@ def prepare_manifest() -> Path:
     return dbt_project.manifest_path
 
 
+def manifest_is_stale() -> bool:
+    """True when the manifest is missing or older than a file of the dbt project."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    target = DBT_PROJECT_DIR / "target"
+    return any(
+        path.stat().st_mtime > built
+        for path in DBT_PROJECT_DIR.rglob("*")
+        if path.suffix in {".sql", ".yml", ".yaml"} and target not in path.parents
+    )
+
+
 if __name__ == "__main__":
     print(prepare_manifest())

@@ -4,7 +4,7 @@ import dagster as dg
 
 from .ingest.assets import raw_frameworks, raw_submissions, raw_units
 from .publish import published_marts
-from .scoring import dbt_resource, egov_dbt_models
+from .scoring import dbt_marts, dbt_resource, dbt_staging, dbt_yearly
 
 annual_run = dg.define_asset_job(
     "annual_run",
@@ -13,7 +13,11 @@ annual_run = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[raw_units, raw_frameworks, raw_submissions, egov_dbt_models, published_marts],
+    assets=[
+        raw_units, raw_frameworks, raw_submissions,
+        dbt_staging, dbt_yearly, dbt_marts,
+        published_marts,
+    ],
     jobs=[annual_run],
     resources={"dbt": dbt_resource},
     # DuckDB takes one writing process per file: run the steps one after another in a

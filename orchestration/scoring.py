@@ -1,13 +1,26 @@
-"""Scoring: the dbt project as Dagster assets. One translator decides keys and groups."""
+"""Scoring: the dbt project as Dagster assets. One translator decides keys and groups.
 
+Three selections, run in pipeline order: staging views (all years), the yearly
+intermediate models (partitioned: a run rebuilds only its years, passed to dbt as a var),
+then the marts and the views over every year (rebuilt whole, so year-over-year fields are
+right whatever order the years were materialised in).
+"""
+
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .dbt_project import dbt_project
+from .partitions import dbt_vars, single_run, years_partitions
 from .settings import Settings
+
+# fqn selectors: dagster-dbt resolves `path:` against the working directory, not the project
+STAGING = "fqn:egov_warehouse.staging"
+YEARLY = "fqn:egov_warehouse.intermediate.yearly"
 
 
 class EgovDbtTranslator(DagsterDbtTranslator):
@@ -28,10 +41,44 @@ class EgovDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "models"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=EgovDbtTranslator())
-def egov_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+translator = EgovDbtTranslator()
+
+
+def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, *args: str):
     Settings.from_env().export()  # dbt runs in dbt_project/: give it absolute paths
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(["build", *args], context=context).stream()
 
 
-dbt_resource = DbtCliResource(project_dir=dbt_project)
+@dbt_assets(manifest=dbt_project.manifest_path, select=STAGING, dagster_dbt_translator=translator)
+def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from _build(dbt, context)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    select=YEARLY,
+    dagster_dbt_translator=translator,
+    partitions_def=years_partitions,
+    backfill_policy=single_run,
+)
+def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from _build(dbt, context, "--vars", dbt_vars(context.partition_keys))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    exclude=f"{STAGING} {YEARLY}",
+    dagster_dbt_translator=translator,
+)
+def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from _build(dbt, context)
+
+
+def _dbt_executable() -> str:
+    """The venv's dbt when it is there, so the code location loads without the venv's
+    bin/ on PATH (DbtCliResource checks for the executable when it is created)."""
+    beside_python = Path(sys.executable).with_name("dbt")
+    return str(beside_python) if beside_python.exists() else "dbt"
+
+
+dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable())

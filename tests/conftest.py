@@ -14,29 +14,29 @@ DEMO_DATA = ROOT / "data"
 
 
 def pytest_configure(config):
-    # The definitions load the manifest at import; make sure it exists (`make test` has
-    # prepared it already, a bare `pytest` may not have).
-    from orchestration.dbt_project import dbt_project, prepare_manifest
+    # The definitions load the manifest at import; make sure it is current (`make test`
+    # has prepared it already, a bare `pytest` after editing a model may not have).
+    from orchestration.dbt_project import manifest_is_stale, prepare_manifest
 
-    if not dbt_project.manifest_path.exists():
+    if manifest_is_stale():
         prepare_manifest()
     if shutil.which("dbt") is None:  # dagster-dbt runs `dbt` from PATH
         os.environ["PATH"] = f"{Path(os.sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
 
 
-def materialize_all(data_dir: Path, work_dir: Path, monkeypatch) -> Path:
-    """Materialise every asset of the code location on `data_dir`; return the publish dir."""
+def materialize_all(data_dir: Path, work_dir: Path, monkeypatch, years=None, instance=None):
+    """Materialise every asset of the code location on `data_dir` (all years, or `years`)
+    as `make run` does; return the publish dir."""
     import dagster as dg
 
-    from orchestration.definitions import defs
+    from orchestration import annual
+    from orchestration.settings import Settings
 
     publish_dir = work_dir / "published"
     monkeypatch.setenv("EGOV_DATA_DIR", str(data_dir))
     monkeypatch.setenv("EGOV_WAREHOUSE", str(work_dir / "warehouse.duckdb"))
     monkeypatch.setenv("EGOV_PUBLISH_DIR", str(publish_dir))
-    result = dg.materialize(
-        list(defs.assets), resources=defs.resources, instance=dg.DagsterInstance.ephemeral()
-    )
+    result = annual.run(Settings.from_env(), years, instance or dg.DagsterInstance.ephemeral())
     assert result.success
     failed_checks = [
         check.asset_check_key for check in result.get_asset_check_evaluations() if not check.passed

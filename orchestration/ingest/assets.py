@@ -4,6 +4,7 @@ schema. Asset keys match the dbt sources (`raw/<table>`), so lineage runs on int
 import duckdb
 import dagster as dg
 
+from ..partitions import single_run, year_keys, years_partitions
 from ..settings import Settings
 from . import load
 
@@ -55,12 +56,16 @@ def raw_frameworks():
     specs=[
         dg.AssetSpec(["raw", "submissions"], description="Every submitted value, long form, text as sent.", **INGEST),
         dg.AssetSpec(["raw", "file_issues"], description="Submission files refused whole.", **INGEST),
-    ]
+    ],
+    partitions_def=years_partitions,
+    backfill_policy=single_run,
 )
-def raw_submissions():
+def raw_submissions(context: dg.AssetExecutionContext):
+    """The files of submissions/<year>/ for the run's years; other years stay untouched."""
+    years = year_keys(context.partition_keys)
     settings, con = _connect()
     with con:
-        counts = load.load_submissions(con, settings.data_dir)
+        counts = load.load_submissions(con, settings.data_dir, years)
     yield dg.MaterializeResult(
         asset_key=["raw", "submissions"],
         metadata={"dagster/row_count": counts["values"], "files": counts["files"]},

@@ -253,9 +253,20 @@ def load_submission_file(con: duckdb.DuckDBPyConnection, year: int, path: Path, 
     return None
 
 
-def load_submissions(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str, int]:
-    recreate(con, "submissions", "file_issues")
-    files = submission_files(data_dir)
+def load_submissions(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, years: list[int] | None = None
+) -> dict[str, int]:
+    """(Re)load the submission files of `years` (every year when None), replacing only
+    those years' rows of raw.submissions and raw.file_issues."""
+    con.execute("create schema if not exists raw")
+    for table in ("submissions", "file_issues"):
+        con.execute(f"create table if not exists raw.{table} ({RAW_DDL[table]})")
+    files = [(year, path) for year, path in submission_files(data_dir) if years is None or year in years]
+    if years is None:
+        con.execute("delete from raw.submissions; delete from raw.file_issues")
+    else:
+        for table in ("submissions", "file_issues"):
+            con.execute(f"delete from raw.{table} where list_contains($years, year)", {"years": years})
     issues = []
     for year, path in files:
         issue = load_submission_file(con, year, path, relative_name(path, data_dir))
@@ -263,5 +274,8 @@ def load_submissions(con: duckdb.DuckDBPyConnection, data_dir: Path) -> dict[str
             issues.append(issue.as_row())
     if issues:
         con.executemany("insert into raw.file_issues values (?, ?, ?, ?, ?, ?, ?)", issues)
-    values = con.execute("select count(*) from raw.submissions").fetchall()[0][0]
+    values = con.execute(
+        "select count(*) from raw.submissions where $years is null or list_contains($years, year)",
+        {"years": years},
+    ).fetchall()[0][0]
     return {"files": len(files), "values": values, "refused_files": len(issues)}

@@ -1,5 +1,5 @@
 with ranks as (
-    select * from {{ ref('int_unit_ranks') }}
+    select * from {{ ref('int_rank_changes') }}
     where evaluator <> 'national'
 ),
 

@@ -4,10 +4,12 @@
 -- sum(score) / sum(max); the overall average is the mean of the units' indices.
 with criteria as (
     select * from {{ ref('int_criterion_scores') }}
+    where {{ in_run_years('year') }}
 ),
 
 units as (
     select * from {{ ref('int_unit_scores') }}
+    where {{ in_run_years('year') }}
 ),
 
 by_criterion as (

@@ -2,6 +2,7 @@
 -- indicator max. Divisions are exact, rounded half up to 4 decimals.
 with evaluated as (
     select * from {{ ref('int_evaluated_units') }}
+    where {{ in_run_years('year') }}
 ),
 
 indicators as (
@@ -14,7 +15,7 @@ steps as (
 
 accepted as (
     select * from {{ ref('int_submissions_checked') }}
-    where severity is null or severity <> 'error'
+    where (severity is null or severity <> 'error') and {{ in_run_years('year') }}
 ),
 
 indicator_values as (

@@ -3,6 +3,7 @@
 -- is right); a warning (an empty value) still scores, as 0.
 with submissions as (
     select * from {{ ref('stg_submissions') }}
+    where {{ in_run_years('year') }}
 ),
 
 units as (
@@ -11,6 +12,7 @@ units as (
 
 evaluated as (
     select * from {{ ref('int_evaluated_units') }}
+    where {{ in_run_years('year') }}
 ),
 
 indicators as (

@@ -4,6 +4,7 @@
 -- that are not ranked form their own row.
 with units as (
     select * from {{ ref('int_unit_scores') }}
+    where {{ in_run_years('year') }}
 ),
 
 bands as (

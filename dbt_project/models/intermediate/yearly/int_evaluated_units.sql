@@ -6,6 +6,7 @@ with frameworks as (
 
 framework_years as (
     select * from {{ ref('stg_framework_years') }}
+    where {{ in_run_years('year') }}
 ),
 
 units as (

@@ -1,9 +1,9 @@
 -- Standard competition ranking (1, 2, 2, 4) within evaluator, unit_type and year, on the
 -- exact percentage: a unit's rank is 1 + the number of ranked peers whose
 -- total/max_applicable is strictly higher, compared by cross-multiplication.
--- Year over year: the same unit code, evaluator and unit_type one year earlier.
 with scores as (
     select * from {{ ref('int_unit_scores') }}
+    where {{ in_run_years('year') }}
 ),
 
 ranks as (
@@ -26,13 +26,8 @@ ranks as (
 
 select
     s.*,
-    r.rank,
-    prev.rank as rank_prev,
-    prev.rank - r.rank as rank_change
+    r.rank
 from scores as s
 left join ranks as r
     on r.year = s.year and r.evaluator = s.evaluator
     and r.unit_type = s.unit_type and r.unit_code = s.unit_code
-left join ranks as prev
-    on prev.year = s.year - 1 and prev.evaluator = s.evaluator
-    and prev.unit_type = s.unit_type and prev.unit_code = s.unit_code

@@ -2,6 +2,7 @@
 -- applicable when every one of its indicators is N/A (SPEC §4).
 with points as (
     select * from {{ ref('int_indicator_points') }}
+    where {{ in_run_years('year') }}
 ),
 
 criteria as (

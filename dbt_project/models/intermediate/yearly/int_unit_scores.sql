@@ -3,6 +3,7 @@
 -- decimals: `total * 100 >= min_pct * max_applicable`, so 105/150 is exactly 70 %.
 with criteria as (
     select * from {{ ref('int_criterion_scores') }}
+    where {{ in_run_years('year') }}
 ),
 
 bands as (
