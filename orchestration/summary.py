@@ -1,6 +1,7 @@
 """The short ranking summary `make run` ends with, read from the published marts."""
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -10,44 +11,39 @@ from .settings import Settings
 TOP = 3
 
 
+def _number(value: Decimal) -> str:
+    """62.300000 → 62.3, 53.000000 → 53: DECIMAL columns printed as people write them."""
+    return f"{value.normalize():f}"
+
+
 def summary_lines(marts: Path, top: int = TOP) -> list[str]:
     with duckdb.connect(str(marts), read_only=True) as con:
-        rows = con.execute(
-            """
-            select 'national' as evaluator, 'Bộ TT&TT' as evaluator_name, year, unit_type,
-                   rank, unit_name, cast(index as varchar) || ' (chỉ số)' as result, rating
-            from national_ranking where rank <= $top
-            union all
-            select province_code, province_name, year, unit_type,
-                   rank, unit_name,
-                   cast(total_score as varchar) || '/' || cast(max_applicable as varchar)
-                       || ' = ' || cast(score_pct as varchar) || ' %', rating
-            from provincial_ranking where rank <= $top
-            order by year, evaluator, unit_type, rank, unit_name
-            """,
+        national = con.execute(
+            """select year, unit_type, rank, unit_name, index, rating from national_ranking
+               where rank <= $top order by year, unit_type, rank, unit_code""",
             {"top": top},
         ).fetchall()
-        counts = con.execute(
-            "select count(*), count(distinct year) from "
-            "(select year from national_ranking union all select year from provincial_ranking)"
-        ).fetchall()[0]
-    lines = [f"Published {counts[0]} ranked rows over {counts[1]} year(s) to {marts}"]
-    group = None
-    for evaluator, name, year, unit_type, rank, unit, result, rating in rows:
-        if (evaluator, year, unit_type) != group:
-            group = (evaluator, year, unit_type)
-            lines.append(f"\n{year}  {name} ({evaluator}) — {unit_type}")
-        lines.append(f"  {rank:>3}. {unit:<45} {_trim(result):<28} {rating or ''}")
+        provincial = con.execute(
+            """select year, province_code, province_name, unit_type, rank, unit_name,
+                      total_score, max_applicable, score_pct, rating
+               from provincial_ranking where rank <= $top
+               order by year, province_code, unit_type, rank, unit_code""",
+            {"top": top},
+        ).fetchall()
+    lines = [f"Published marts: {marts}"]
+    heading = None
+    for year, unit_type, rank, name, index, rating in national:
+        if (year, unit_type) != heading:
+            heading = (year, unit_type)
+            lines.append(f"\n{year}  Bộ TT&TT (national) — {unit_type}")
+        lines.append(f"  {rank:>3}. {name:<45} index {index}  {rating or ''}")
+    for year, code, province, unit_type, rank, name, total, maximum, pct, rating in provincial:
+        if (year, code, unit_type) != heading:
+            heading = (year, code, unit_type)
+            lines.append(f"\n{year}  {province} ({code}) — {unit_type}")
+        points = f"{_number(total)}/{_number(maximum)} = {pct} %"
+        lines.append(f"  {rank:>3}. {name:<45} {points:<26} {rating or ''}")
     return lines
-
-
-def _trim(result: str) -> str:
-    """Drop the trailing zeros of DECIMAL text (62.300000 → 62.3) for reading."""
-    def number(token: str) -> str:
-        if "." in token and token.replace(".", "").isdigit():
-            token = token.rstrip("0").rstrip(".")
-        return token
-    return " ".join("/".join(number(part) for part in word.split("/")) for word in result.split(" "))
 
 
 def main() -> int:

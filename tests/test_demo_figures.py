@@ -159,7 +159,8 @@ def test_clean_demo_has_no_submission_issues(published):
 
 def test_summary_names_the_leaders(published):
     text = "\n".join(summary_lines(published / "marts.duckdb"))
-    assert "Sở Y tế" in text and "62.3/70 = 89 %" in text and "Tuyên Quang" not in text
+    assert "Sở Y tế" in text and "62.3/70 = 89.00 %" in text and "417.3/500 = 83.46 %" in text
+    assert "Thừa Thiên Huế" in text and "index 0.9" in text  # the national leader
 
 
 def test_a_second_run_publishes_the_same_marts(published, run_dir, monkeypatch):
