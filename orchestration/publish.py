@@ -28,8 +28,10 @@ def publish_marts(warehouse: Path, publish_dir: Path) -> dict[str, int]:
     """Copy the `marts` schema of `warehouse` into `publish_dir`; return rows per table."""
     parquet_dir = publish_dir / "parquet"
     parquet_dir.mkdir(parents=True, exist_ok=True)
+    # what a run killed mid-publish left behind: never the published files themselves
+    for stale in [*publish_dir.glob(".marts.duckdb.tmp-*"), *parquet_dir.glob(".*.parquet.tmp-*")]:
+        stale.unlink(missing_ok=True)
     staged = publish_dir / f".marts.duckdb.tmp-{os.getpid()}"
-    staged.unlink(missing_ok=True)
     counts = {}
     try:
         with duckdb.connect(str(staged)) as con:

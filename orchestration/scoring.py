@@ -6,15 +6,13 @@ then the marts and the views over every year (rebuilt whole, so year-over-year f
 right whatever order the years were materialised in).
 """
 
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from .dbt_project import dbt_project
+from .dbt_project import dbt_executable, dbt_project
 from .partitions import dbt_vars, single_run, years_partitions
 from .settings import Settings
 
@@ -74,11 +72,5 @@ def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from _build(dbt, context)
 
 
-def _dbt_executable() -> str:
-    """The venv's dbt when it is there, so the code location loads without the venv's
-    bin/ on PATH (DbtCliResource checks for the executable when it is created)."""
-    beside_python = Path(sys.executable).with_name("dbt")
-    return str(beside_python) if beside_python.exists() else "dbt"
-
-
-dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable())
+# dagster-dbt checks the executable when the resource is created, i.e. at load
+dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())

@@ -1,8 +1,6 @@
 """Shared fixtures: a prepared dbt manifest, and real materialisations of every asset on
 an input root, each into its own temporary warehouse and publish directory."""
 
-import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -20,8 +18,6 @@ def pytest_configure(config):
 
     if manifest_is_stale():
         prepare_manifest()
-    if shutil.which("dbt") is None:  # dagster-dbt runs `dbt` from PATH
-        os.environ["PATH"] = f"{Path(os.sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
 
 
 def materialize_all(data_dir: Path, work_dir: Path, monkeypatch, years=None, instance=None):

@@ -37,3 +37,8 @@
             then cast(replace({{ v }}, ',', '') as decimal(18, 6))
     end
 {%- endmacro %}
+
+{#- A DECIMAL as people write it in a message: 6.000000 → 6, 6.500000 → 6.5. -#}
+{% macro decimal_text(value) -%}
+    rtrim(rtrim(cast({{ value }} as varchar), '0'), '.')
+{%- endmacro %}

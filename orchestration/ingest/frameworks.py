@@ -96,3 +96,24 @@ def flatten(doc: Any, source_file: str) -> dict[str, list[tuple]]:
                 _number(_required(indicator, "max", i_at), f"{i_at}.max"), rule_type, full_at,
             ))
     return rows
+
+
+def check_unique_claims(rows: dict[str, list[tuple]]) -> None:
+    """One framework per code, and per evaluator, unit_type and year: otherwise a unit
+    would be scored twice. Raises FrameworkError naming both files."""
+    files = {}
+    for code, _, evaluator, unit_type, source_file in rows["frameworks"]:
+        if code in files:
+            raise FrameworkError(f"{source_file}: code: '{code}' is also the code of {files[code]}")
+        files[code] = (source_file, evaluator, unit_type)
+    claimed = {}
+    for code, year in rows["framework_years"]:
+        source_file, evaluator, unit_type = files[code]
+        key = (evaluator, unit_type, year)
+        if key in claimed:
+            other_code, other_file = claimed[key]
+            raise FrameworkError(
+                f"{source_file} ({code}): years: {year} is already evaluated for evaluator "
+                f"{evaluator!r}, unit_type {unit_type!r} by {other_file} ({other_code})"
+            )
+        claimed[key] = (code, source_file)

@@ -7,7 +7,9 @@ Python, which of those columns means what. No input text is ever pasted into SQL
 
 import csv
 import io
+import re
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,12 @@ RAW_DDL = {
 
 REGISTRY_COLUMNS = ("unit_code", "unit_name", "unit_type", "parent_code", "valid_from", "valid_to")
 SUBMISSION_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
+
+# Files past these limits are refused with a reason instead of exhausting memory: a whole
+# province's submissions for a year are a few MB; a workbook's parts are read unzipped.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_XLSX_UNZIPPED_BYTES = 256 * 1024 * 1024
+BLANK_LINE = re.compile(r"\n[ \t]*(?=\r?\n)")
 
 
 class RegistryError(ValueError):
@@ -105,6 +113,7 @@ def load_frameworks(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
             raise frameworks.FrameworkError(f"{source}: not readable YAML: {error}") from error
         for table, table_rows in frameworks.flatten(doc, source).items():
             rows[table].extend(table_rows)
+    frameworks.check_unique_claims(rows)
     recreate(con, *tables)
     for table in tables:
         if rows[table]:
@@ -151,9 +160,11 @@ def _cells_from_csv(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     names = [f"c{i}" for i in range(len(header))]
     with tempfile.TemporaryDirectory() as tmp:
         readable = path
-        if not parse.is_clean_utf8(data):  # DuckDB reads UTF-8; hand it a normalised copy
+        # DuckDB reads UTF-8 and skips blank lines; hand it a normalised copy when the
+        # file is in another encoding, or when blank lines would shift the row numbers.
+        if not parse.is_clean_utf8(data) or BLANK_LINE.search(text):
             readable = Path(tmp) / "normalised.csv"
-            readable.write_text(text, encoding="utf-8")
+            readable.write_text(BLANK_LINE.sub("\n" + delimiter, text), encoding="utf-8")
         con.execute(
             """
             create or replace temp table cells as
@@ -167,11 +178,24 @@ def _cells_from_csv(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return header
 
 
+def _size(n: int) -> str:
+    return f"{n // 2**20} MiB" if n >= 2**20 else f"{n} bytes"
+
+
+def _check_xlsx_size(path: Path) -> None:
+    """Refuse a workbook whose parts unzip to more than the limit (a zip bomb)."""
+    with zipfile.ZipFile(path) as archive:
+        unzipped = sum(member.file_size for member in archive.infolist())
+    if unzipped > MAX_XLSX_UNZIPPED_BYTES:
+        raise ValueError(f"the workbook unzips to {_size(unzipped)}, over the {_size(MAX_XLSX_UNZIPPED_BYTES)} limit")
+
+
 def _cells_from_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     """Load the first sheet of a workbook into the temp table `cells`; return its header."""
     import openpyxl
     import pandas as pd
 
+    _check_xlsx_size(path)
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
@@ -235,8 +259,11 @@ def load_submission_file(con: duckdb.DuckDBPyConnection, year: int, path: Path, 
     The column names interpolated above are our own (c0, c1, …), never the file's text.
     """
     try:
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             return FileIssue(year, source, "empty file")
+        if size > MAX_FILE_BYTES:
+            return FileIssue(year, source, f"file of {_size(size)} is over the {_size(MAX_FILE_BYTES)} limit")
         if path.suffix.lower() == ".xlsx":
             header = _cells_from_xlsx(con, path)
         else:

@@ -57,7 +57,7 @@ checked as (
             when s.value_status = 'invalid' then 'not a number: ' || s.value_text
             when s.value < 0 then 'negative value ' || s.value_text
             when i.rule_type = 'score' and s.value > i.max_points
-                then 'value ' || s.value_text || ' is above the indicator maximum ' || cast(i.max_points as varchar)
+                then 'value ' || s.value_text || ' is above the indicator maximum ' || {{ decimal_text('i.max_points') }}
             when s.value_status = 'missing' then 'missing value: scores 0'
         end as reason
     from submissions as s
