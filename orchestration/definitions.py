@@ -5,6 +5,7 @@ import dagster as dg
 from .ingest.assets import raw_frameworks, raw_submissions, raw_units
 from .publish import published_marts
 from .scoring import dbt_marts, dbt_resource, dbt_staging, dbt_yearly
+from .sensors import build_submissions_sensor
 
 annual_run = dg.define_asset_job(
     "annual_run",
@@ -19,6 +20,7 @@ defs = dg.Definitions(
         published_marts,
     ],
     jobs=[annual_run],
+    sensors=[build_submissions_sensor(annual_run)],
     resources={"dbt": dbt_resource},
     # DuckDB takes one writing process per file: run the steps one after another in a
     # single process instead of a process per step.

@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 
 from .settings import Settings
+from .summary import publication_metadata
 
 MART_TABLES = (
     "national_ranking",
@@ -24,17 +25,21 @@ MART_TABLES = (
 )
 
 
-def publish_marts(warehouse: Path, publish_dir: Path) -> dict[str, int]:
-    """Copy the `marts` schema of `warehouse` into `publish_dir`; return rows per table."""
+def publish_marts(warehouse: Path, publish_dir: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Copy the `marts` schema of `warehouse` into `publish_dir`. Everything is written
+    under temporary names first and renamed in only at the end, so a failed or killed
+    run leaves the previous files as they were. Returns rows per table and the
+    publication's Markdown for the UI."""
     parquet_dir = publish_dir / "parquet"
     parquet_dir.mkdir(parents=True, exist_ok=True)
     # what a run killed mid-publish left behind: never the published files themselves
     for stale in [*publish_dir.glob(".marts.duckdb.tmp-*"), *parquet_dir.glob(".*.parquet.tmp-*")]:
         stale.unlink(missing_ok=True)
-    staged = publish_dir / f".marts.duckdb.tmp-{os.getpid()}"
+    suffix = f".tmp-{os.getpid()}"
+    staged = {publish_dir / "marts.duckdb": publish_dir / f".marts.duckdb{suffix}"}
     counts = {}
     try:
-        with duckdb.connect(str(staged)) as con:
+        with duckdb.connect(str(staged[publish_dir / "marts.duckdb"])) as con:
             con.execute("attach $path as warehouse (read_only)", {"path": str(warehouse)})
             for table in MART_TABLES:
                 # table names are our own constants, never input text
@@ -42,17 +47,18 @@ def publish_marts(warehouse: Path, publish_dir: Path) -> dict[str, int]:
                 counts[table] = con.execute(f"select count(*) from main.{table}").fetchall()[0][0]
             con.execute("detach warehouse")
             for table in MART_TABLES:
-                target = parquet_dir / f"{table}.parquet"
-                partial = parquet_dir / f".{table}.parquet.tmp-{os.getpid()}"
+                partial = parquet_dir / f".{table}.parquet{suffix}"
                 con.execute(f"copy main.{table} to $path (format parquet)", {"path": str(partial)})
-                os.replace(partial, target)
+                staged[parquet_dir / f"{table}.parquet"] = partial
+            markdown = publication_metadata(con)
             con.execute("checkpoint")
-        os.replace(staged, publish_dir / "marts.duckdb")
+        # the database last: a reader who sees the new marts.duckdb sees the new parquet too
+        for target, partial in reversed(staged.items()):
+            os.replace(partial, target)
     finally:
-        staged.unlink(missing_ok=True)
-        for leftover in parquet_dir.glob(f".*.tmp-{os.getpid()}"):
-            leftover.unlink()
-    return counts
+        for partial in staged.values():
+            partial.unlink(missing_ok=True)
+    return counts, markdown
 
 
 @dg.asset(
@@ -64,10 +70,11 @@ def publish_marts(warehouse: Path, publish_dir: Path) -> dict[str, int]:
 )
 def published_marts() -> dg.MaterializeResult:
     settings = Settings.from_env()
-    counts = publish_marts(settings.warehouse, settings.publish_dir)
+    counts, markdown = publish_marts(settings.warehouse, settings.publish_dir)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.publish_dir / "marts.duckdb")),
+            **{name: dg.MetadataValue.md(text) for name, text in markdown.items()},
             **{f"rows/{table}": count for table, count in counts.items()},
         }
     )

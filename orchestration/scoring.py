@@ -43,8 +43,43 @@ translator = EgovDbtTranslator()
 
 
 def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, *args: str):
-    Settings.from_env().export()  # dbt runs in dbt_project/: give it absolute paths
-    yield from dbt.cli(["build", *args], context=context).stream()
+    settings = Settings.from_env()
+    settings.export()  # dbt runs in dbt_project/: give it absolute paths
+    events = list(dbt.cli(["build", *args], context=context).stream())
+    yield from _with_table_metadata(context, events, settings.warehouse)
+
+
+def _with_table_metadata(context: dg.AssetExecutionContext, events: list, warehouse) -> list:
+    """Row counts and column types for each model's page in the UI, read once dbt has
+    exited: dagster-dbt's fetch_row_counts() queries while dbt still holds DuckDB's single
+    write lock, and fails."""
+    import duckdb
+
+    outputs = [event for event in events if isinstance(event, dg.Output)]
+    if not outputs:
+        return events
+    metadata = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for event in outputs:
+            schema, table = context.asset_key_for_output(event.output_name).path
+            columns = con.execute(
+                """select column_name, data_type from information_schema.columns
+                   where table_schema = $schema and table_name = $table order by ordinal_position""",
+                {"schema": schema, "table": table},
+            ).fetchall()
+            if columns:  # names from our own manifest; a relation, so quote it as one
+                count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0][0]
+                metadata[event.output_name] = {
+                    "dagster/row_count": count,
+                    "dagster/column_schema": dg.TableSchema(
+                        columns=[dg.TableColumn(name, data_type) for name, data_type in columns]
+                    ),
+                }
+    return [
+        event.with_metadata({**event.metadata, **metadata.get(event.output_name, {})})
+        if isinstance(event, dg.Output) else event
+        for event in events
+    ]
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, select=STAGING, dagster_dbt_translator=translator)

@@ -46,6 +46,40 @@ def summary_lines(marts: Path, top: int = TOP) -> list[str]:
     return lines
 
 
+def publication_metadata(con: duckdb.DuckDBPyConnection, top: int = TOP) -> dict[str, str]:
+    """Markdown for the publish step's page in the UI: units per peer group, values held
+    back, and the top of each ranking."""
+    groups = con.execute(
+        """select year, 'national' as evaluator, unit_type, count(*), count(rank) from national_ranking
+           group by all
+           union all
+           select year, province_code, unit_type, count(*), count(rank) from provincial_ranking
+           group by all order by all"""
+    ).fetchall()
+    issues = con.execute(
+        "select year, severity, count(*) from submission_issues group by all order by all"
+    ).fetchall()
+    leaders = con.execute(
+        """select year, 'national', unit_type, rank, unit_name, cast(index as varchar), rating
+           from national_ranking where rank <= $top
+           union all
+           select year, province_code, unit_type, rank, unit_name, cast(score_pct as varchar) || ' %', rating
+           from provincial_ranking where rank <= $top order by all""",
+        {"top": top},
+    ).fetchall()
+
+    def table(header: list[str], rows: list[tuple]) -> str:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join("" if cell is None else str(cell) for cell in row) + " |" for row in rows]
+        return "\n".join(lines)
+
+    return {
+        "units per peer group": table(["year", "evaluator", "unit_type", "units", "ranked"], groups),
+        "submission issues": table(["year", "severity", "rows"], issues) if issues else "none",
+        "ranking preview": table(["year", "evaluator", "unit_type", "rank", "unit", "result", "rating"], leaders),
+    }
+
+
 def main() -> int:
     marts = Settings.from_env().publish_dir / "marts.duckdb"
     if not marts.exists():

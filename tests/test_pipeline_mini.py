@@ -3,6 +3,7 @@
 
 from decimal import Decimal as D
 
+import dagster as dg
 import pytest
 
 from conftest import FIXTURES, materialize_all, query
@@ -11,8 +12,13 @@ MINI = FIXTURES / "mini"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, module_monkeypatch):
-    return materialize_all(MINI, tmp_path_factory.mktemp("mini"), module_monkeypatch)
+def instance():
+    return dg.DagsterInstance.ephemeral()
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, module_monkeypatch, instance):
+    return materialize_all(MINI, tmp_path_factory.mktemp("mini"), module_monkeypatch, instance=instance)
 
 
 def ranking(published, year):
@@ -107,3 +113,19 @@ def test_vietnamese_names_survive_to_the_published_files(published):
         "select unit_name from read_parquet($p)", params={"p": str(parquet)}).fetchall()}
     assert "Văn phòng UBND tỉnh" in names and "Sở Thông tin và Truyền thông" in names
     assert query(published, "select distinct province_name from provincial_ranking") == [("Thừa Thiên Huế",)]
+
+
+def test_the_publish_step_shows_the_publication_in_the_ui(published, instance):
+    event = instance.get_latest_materialization_event(dg.AssetKey("published_marts"))
+    metadata = event.asset_materialization.metadata
+    preview = metadata["ranking preview"].value
+    assert "| 2017 | 46 | department | 1 | Sở Thông tin và Truyền thông | 100.00 % | Tốt |" in preview
+    assert "| 2018 | 46 | department | 6 | 5 |" in metadata["units per peer group"].value
+    assert "| 2018 | warning | 1 |" in metadata["submission issues"].value
+    assert metadata["rows/provincial_ranking"].value == 12
+    # dbt models carry their row counts and column types
+    ranking = instance.get_latest_materialization_event(dg.AssetKey(["marts", "provincial_ranking"]))
+    ranking_metadata = ranking.asset_materialization.metadata
+    assert ranking_metadata["dagster/row_count"].value == 12
+    columns = {column.name for column in ranking_metadata["dagster/column_schema"].value.columns}
+    assert {"score_pct", "rank_prev", "held_back_values"} <= columns
