@@ -101,6 +101,32 @@ def test_registry_missing_column_is_named(tmp_path, con):
         load.load_units(con, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("46,,province,,2000,", r"units/units.csv, row 2: unit_name is empty"),
+        ("46,Huế,commune,,2000,", r"units/units.csv, row 2: unit_type 'commune' is not one of"),
+        ("46,Huế,province,,năm 2000,", r"units/units.csv, row 2: valid_from 'năm 2000' is not a year"),
+        ("46,Huế,province,,2020,2010", r"units/units.csv, row 2: valid_from 2020 is after valid_to 2010"),
+    ],
+)
+def test_registry_errors_name_the_row_and_field(tmp_path, con, row, message):
+    write(tmp_path / "units" / "units.csv", f"unit_code,unit_name,unit_type,parent_code,valid_from,valid_to\n{row}\n")
+    with pytest.raises(load.RegistryError, match=message):
+        load.load_units(con, tmp_path)
+
+
+def test_a_wide_row_with_values_but_no_unit_is_kept(tmp_path, con):
+    write(tmp_path / "submissions" / "2018" / "wide.csv", "unit_code;HT.1;HT.2\n;1;2\n;;\n46.SYT;3;\n")
+    load.load_submissions(con, tmp_path)
+    assert submissions(con) == sorted([
+        ("submissions/2018/wide.csv", 2, None, "HT.1", "1", None),
+        ("submissions/2018/wide.csv", 2, None, "HT.2", "2", None),
+        ("submissions/2018/wide.csv", 4, "46.SYT", "HT.1", "3", None),
+        ("submissions/2018/wide.csv", 4, "46.SYT", "HT.2", None, None),
+    ], key=lambda r: tuple((x is None, x) for x in r))
+
+
 def test_registry_loads_text_as_written(tmp_path, con):
     write(tmp_path / "units" / "units.csv",
           "unit_code,unit_name,unit_type,parent_code,valid_from,valid_to\n46,Thừa Thiên Huế,province,,2000,2024\n")

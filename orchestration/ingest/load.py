@@ -93,9 +93,26 @@ def load_units(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
         for n, row in enumerate(rows[1:], start=2)
         if any(cell.strip() for cell in row)
     ]
+    for record in records:
+        _check_unit(record)
     recreate(con, "units")
     con.executemany("insert into raw.units values (?, ?, ?, ?, ?, ?, ?, ?)", records)
     return len(records)
+
+
+def _check_unit(record: tuple) -> None:
+    code, name, unit_type, _, valid_from, valid_to, source, row = record
+    where = f"{source}, row {row}"
+    for field, value in (("unit_code", code), ("unit_name", name), ("unit_type", unit_type)):
+        if value is None:
+            raise RegistryError(f"{where}: {field} is empty")
+    if unit_type.lower() not in frameworks.UNIT_TYPES:
+        raise RegistryError(f"{where}: unit_type {unit_type!r} is not one of {sorted(frameworks.UNIT_TYPES)}")
+    for field, value in (("valid_from", valid_from), ("valid_to", valid_to)):
+        if value is not None and not re.fullmatch(r"\d{4}", value):
+            raise RegistryError(f"{where}: {field} {value!r} is not a year")
+    if valid_from and valid_to and int(valid_from) > int(valid_to):
+        raise RegistryError(f"{where}: valid_from {valid_from} is after valid_to {valid_to}")
 
 
 # --- frameworks -----------------------------------------------------------------------
@@ -244,8 +261,10 @@ def _insert_wide(con, layout: parse.Layout, year: int, source: str) -> None:
         f"""
         insert into raw.submissions
         select $year, $source, u.row_number, u.unit_code, w.indicator_code, u.value_text, null
+        -- rows with no cell filled are layout, not data; a row with values but no unit is
+        -- kept, and reported by the checks
         from (select row_number, c{layout.unit_column} as unit_code, {columns}
-              from cells where c{layout.unit_column} is not null)
+              from cells where coalesce(c{layout.unit_column}, {columns}) is not null)
              unpivot include nulls (value_text for column_name in ({columns})) as u
         join wide_columns as w using (column_name)
         """,
@@ -289,6 +308,7 @@ def load_submissions(
     for table in ("submissions", "file_issues"):
         con.execute(f"create table if not exists raw.{table} ({RAW_DDL[table]})")
     files = [(year, path) for year, path in submission_files(data_dir) if years is None or year in years]
+    con.begin()  # a run that dies while loading leaves the previous rows
     if years is None:
         con.execute("delete from raw.submissions; delete from raw.file_issues")
     else:
@@ -301,6 +321,7 @@ def load_submissions(
             issues.append(issue.as_row())
     if issues:
         con.executemany("insert into raw.file_issues values (?, ?, ?, ?, ?, ?, ?)", issues)
+    con.commit()
     values = con.execute(
         "select count(*) from raw.submissions where $years is null or list_contains($years, year)",
         {"years": years},
