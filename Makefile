@@ -31,6 +31,7 @@ run: $(MANIFEST) | $(DAGSTER_HOME)
 	$(BIN)/python -m orchestration.summary
 
 test: $(MANIFEST)
+	scripts/ensure-chromium >/dev/null  # Debian's chromium for the browser tests
 	$(BIN)/python -m pytest
 
 dev: $(MANIFEST) | $(DAGSTER_HOME)

@@ -4,6 +4,7 @@ import dagster as dg
 
 from .ingest.assets import raw_frameworks, raw_submissions, raw_units
 from .publish import published_marts
+from .reports.assets import published_reports
 from .scoring import dbt_marts, dbt_resource, dbt_staging, dbt_yearly
 from .sensors import build_submissions_sensor
 
@@ -18,6 +19,7 @@ defs = dg.Definitions(
         raw_units, raw_frameworks, raw_submissions,
         dbt_staging, dbt_yearly, dbt_marts,
         published_marts,
+        published_reports,
     ],
     jobs=[annual_run],
     sensors=[build_submissions_sensor(annual_run)],

@@ -18,9 +18,13 @@ MART_TABLES = (
     "national_ranking",
     "national_category_scores",
     "national_category_averages",
+    "national_category_highlights",
+    "national_indicator_statistics",
     "provincial_ranking",
     "provincial_criterion_scores",
     "provincial_rating_distribution",
+    "provincial_criterion_highlights",
+    "provincial_indicator_statistics",
     "submission_issues",
 )
 

@@ -47,6 +47,15 @@ def query(publish_dir: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or {}).fetchall()
 
 
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """One materialisation of the demo input (data/) shared by the tests that read it:
+    (work dir, publish dir)."""
+    work = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return work, materialize_all(DEMO_DATA, work, monkeypatch)
+
+
 @pytest.fixture(scope="module")
 def module_monkeypatch():
     with pytest.MonkeyPatch.context() as mp:

@@ -12,13 +12,13 @@ from orchestration.summary import summary_lines
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("demo")
+def run_dir(demo_run):
+    return demo_run[0]
 
 
 @pytest.fixture(scope="module")
-def published(run_dir, module_monkeypatch):
-    return materialize_all(DEMO_DATA, run_dir, module_monkeypatch)
+def published(demo_run):
+    return demo_run[1]
 
 
 def provincial(published, year, province, unit_type):

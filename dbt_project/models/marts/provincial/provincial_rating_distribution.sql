@@ -8,6 +8,7 @@ select
     d.evaluator as province_code,
     d.unit_type,
     d.rating,
+    d.band_order,
     d.unit_count,
     {{ divide_exact('100 * d.unit_count', 'd.group_units', 2) }} as share_pct,
     {{ divide_exact('100 * p.unit_count', 'p.group_units', 2) }} as share_pct_prev,

@@ -1,0 +1,29 @@
+with statistics as (
+    select * from {{ ref('int_indicator_statistics') }}
+    where evaluator = 'national'
+)
+
+select
+    year,
+    unit_type,
+    criterion_code,
+    criterion_name,
+    criterion_order,
+    indicator_code,
+    indicator_name,
+    indicator_order,
+    rule_type,
+    max_points,
+    unit_count,
+    applicable_count,
+    reported_count,
+    na_count,
+    missing_count,
+    met_count,
+    {{ divide_exact('100 * met_count', 'applicable_count', 2) }} as met_pct,
+    {{ divide_exact('value_sum', 'reported_count', 4) }} as value_avg,
+    value_min,
+    value_max,
+    {{ divide_exact('points_sum', 'applicable_count', 4) }} as points_avg
+from statistics
+order by year, unit_type, criterion_order, indicator_order

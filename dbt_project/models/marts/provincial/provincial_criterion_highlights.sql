@@ -1,0 +1,31 @@
+with highlights as (
+    select * from {{ ref('int_criterion_highlights') }}
+    where evaluator <> 'national'
+)
+
+select
+    year,
+    evaluator as province_code,
+    unit_type,
+    criterion_code,
+    criterion_name,
+    criterion_order,
+    max_score,
+    unit_count,
+    not_applicable_count,
+    {{ divide_exact('score_sum', 'unit_count', 2) }} as avg_score,
+    best_score,
+    best_unit_count,
+    best_units,
+    second_score,
+    second_unit_count,
+    second_units,
+    worst_score,
+    worst_unit_count,
+    worst_units,
+    max_reached_unit_count,
+    max_reached_units,
+    zero_unit_count,
+    zero_units
+from highlights
+order by year, evaluator, unit_type, criterion_order

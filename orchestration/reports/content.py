@@ -1,0 +1,413 @@
+"""What a report says, read from the published marts: the tables, and the summary text
+written in the style of the publications (seeds 000–004). Pure but for `read_marts`:
+figures come from the marts as they are (exact Decimals), nothing is re-scored here."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import vietnamese as vn
+
+# Only our own constant table names are ever put into SQL text.
+REPORT_TABLES = (
+    "provincial_ranking",
+    "provincial_criterion_scores",
+    "provincial_rating_distribution",
+    "provincial_criterion_highlights",
+    "provincial_indicator_statistics",
+    "national_ranking",
+    "national_category_scores",
+    "national_category_averages",
+    "national_category_highlights",
+    "national_indicator_statistics",
+)
+
+# How the publications name each peer group, and the noun they count its units with.
+PEER_GROUPS = {
+    "department": ("Khối các sở, ban, ngành", "cơ quan", "Sở, ban, ngành"),
+    "district": ("Khối UBND các huyện, thị xã, thành phố", "đơn vị", "UBND cấp huyện"),
+    "province": ("Khối các tỉnh, thành phố trực thuộc Trung ương", "tỉnh, thành phố", "Tỉnh, thành phố"),
+    "ministry": ("Khối các bộ, cơ quan ngang bộ", "cơ quan", "Bộ, cơ quan ngang bộ"),
+}
+GROUP_ORDER = ("department", "district", "province", "ministry")
+NOT_RANKED = "Không xếp hạng"  # the marts' label for units scored but not ranked
+TOP = 5
+
+
+@dataclass
+class Group:
+    """One peer group of a report: its ranking table and what is said about it."""
+
+    unit_type: str
+    label: str
+    noun: str
+    sheet: str
+    criteria: list[dict]
+    rows: list[dict]
+    summary: list[str] = field(default_factory=list)
+    distribution: list[dict] = field(default_factory=list)
+    distribution_prev: list[dict] = field(default_factory=list)
+    highlights: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    averages: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    kind: str  # "province" or "national"
+    year: int
+    code: str  # the file name: the province code, or "national"
+    title: str
+    evaluator_name: str
+    groups: list[Group]
+    notes: list[str] = field(default_factory=list)  # province-wide lines (across peer groups)
+
+
+def read_marts(path: Path) -> dict[str, list[dict]]:
+    """Every table a report needs, as rows of dicts, read as a BI tool does: read-only.
+    Rows come in the marts' order; the rating distribution's is the framework's band order."""
+    import duckdb
+
+    tables = {}
+    with duckdb.connect(str(path), read_only=True) as con:
+        for table in REPORT_TABLES:
+            order = "year, province_code, unit_type, band_order" if table == "provincial_rating_distribution" else "rowid"
+            cursor = con.execute(f"select * from {table} order by {order}")
+            columns = [column[0] for column in cursor.description]
+            tables[table] = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return tables
+
+
+def group_meta(unit_type: str) -> tuple[str, str, str]:
+    return PEER_GROUPS.get(unit_type, (f"Khối {unit_type}", "đơn vị", unit_type[:31]))
+
+
+def _group_sort(unit_type: str) -> tuple:
+    return (GROUP_ORDER.index(unit_type) if unit_type in GROUP_ORDER else len(GROUP_ORDER), unit_type)
+
+
+def _ranking_order(row: dict) -> tuple:
+    return (row["rank"] is None, row["rank"] or 0, row["unit_code"])
+
+
+def not_ranked_reason(reason: str | None) -> str:
+    """The marts give the reason in English; the publication needs it in Vietnamese."""
+    if not reason:
+        return ""
+    prefix = "required criterion not applicable: "
+    if reason.startswith(prefix):
+        return "tiêu chí bắt buộc không áp dụng: " + reason[len(prefix):]
+    if reason == "no criterion is applicable":
+        return "không có tiêu chí nào được áp dụng"
+    return reason
+
+
+# ---------------------------------------------------------------- provincial reports
+
+
+def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
+    ranking = defaultdict(list)
+    for row in marts["provincial_ranking"]:
+        ranking[(row["year"], row["province_code"], row["unit_type"])].append(row)
+    scores = defaultdict(dict)
+    for row in marts["provincial_criterion_scores"]:
+        scores[(row["year"], row["unit_code"])][row["criterion_code"]] = row
+    by_group = {
+        name: _index(marts[table], ("year", "province_code", "unit_type"))
+        for name, table in (
+            ("distribution", "provincial_rating_distribution"),
+            ("highlights", "provincial_criterion_highlights"),
+            ("indicators", "provincial_indicator_statistics"),
+        )
+    }
+
+    reports = []
+    for year, province in sorted({key[:2] for key in ranking}):
+        groups = []
+        for unit_type in sorted({k[2] for k in ranking if k[:2] == (year, province)}, key=_group_sort):
+            key = (year, province, unit_type)
+            group = _group(unit_type, ranking[key], scores, by_group["highlights"].get(key, []))
+            group.distribution = by_group["distribution"].get(key, [])
+            group.distribution_prev = by_group["distribution"].get((year - 1, province, unit_type), [])
+            group.indicators = by_group["indicators"].get(key, [])
+            group.summary = provincial_summary(year, group)
+            groups.append(group)
+        province_name = next(
+            (r["province_name"] for g in groups for r in g.rows if r["province_name"]), province
+        )
+        reports.append(Report(
+            kind="province",
+            year=year,
+            code=province,
+            title=(f"Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin trong các "
+                   f"cơ quan nhà nước tỉnh {province_name} năm {year}"),
+            evaluator_name=province_name,
+            groups=groups,
+            notes=across_groups(groups),
+        ))
+    return reports
+
+
+def _index(rows: list[dict], key: tuple[str, ...]) -> dict[tuple, list[dict]]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[tuple(row[k] for k in key)].append(row)
+    return grouped
+
+
+def _group(unit_type: str, ranking: list[dict], scores: dict, highlights: list[dict]) -> Group:
+    label, noun, sheet = group_meta(unit_type)
+    highlights = sorted(highlights, key=lambda h: h["criterion_order"])
+    criteria = [
+        {"code": h["criterion_code"], "name": h["criterion_name"], "max": h["max_score"]}
+        for h in highlights
+    ]
+    rows = []
+    for number, row in enumerate(sorted(ranking, key=_ranking_order), start=1):
+        unit_scores = scores.get((row["year"], row["unit_code"]), {})
+        rows.append({
+            **row,
+            "stt": number,
+            "scores": [unit_scores.get(c["code"]) for c in criteria],
+            "note": not_ranked_reason(row["not_ranked_reason"]),
+        })
+    return Group(unit_type, label, noun, sheet, criteria, rows, highlights=highlights)
+
+
+def provincial_summary(year: int, group: Group) -> list[str]:
+    """The press text of one peer group (seeds 002, 003, 004, 000)."""
+    sentences = [ratings_sentence(group)]
+    not_ranked = [r for r in group.rows if not r["ranked"]]
+    for row in not_ranked:
+        sentences.append(f"{row['unit_name']} không được xếp hạng tổng thể: {row['note']}.")
+    leaders = top_sentence(group)
+    if leaders:
+        sentences.append(leaders)
+    change = share_change_sentence(year, group)
+    if change:
+        sentences.append(change)
+    movement = rank_movement_sentence(group)
+    if movement:
+        sentences.append(movement)
+    return sentences
+
+
+def ratings_sentence(group: Group) -> str:
+    """'Có 15/20 cơ quan được xếp vào nhóm Tốt, chiếm 75%; 5 cơ quan thuộc nhóm Khá …'"""
+    bands = [d for d in group.distribution if d["rating"] != NOT_RANKED]
+    if not bands:
+        return f"{group.label} có {len(group.rows)} {group.noun} được đánh giá."
+    noun, total_units = group.noun, bands[0]["group_units"]
+    by_rating = defaultdict(list)
+    for row in group.rows:
+        if row["ranked"]:
+            by_rating[row["rating"]].append(row)
+    parts, empty = [], []
+    first_filled = next((b["rating"] for b in bands if b["unit_count"]), None)
+    for position, band in enumerate(bands):
+        count, rating = band["unit_count"], band["rating"]
+        if position == 0:
+            parts.append(
+                f"Có {count}/{total_units} {noun} được xếp vào nhóm {rating}, chiếm {vn.percent(band['share_pct'])}%"
+                if count else f"Không có {noun} nào được xếp vào nhóm {rating}"
+            )
+            continue
+        if not count:
+            empty.append(rating)
+            continue
+        part = f"{count} {noun} thuộc nhóm {rating}, chiếm {vn.percent(band['share_pct'])}%"
+        units = by_rating.get(rating, [])
+        if rating == first_filled and units:
+            # the leader is not in the top band: name it with its total (Hưng Yên 2018)
+            part += f", đứng đầu là {units[0]['unit_name']} ({vn.total(units[0]['total_score'])} điểm)"
+        elif 0 < len(units) <= 10:
+            part += ": " + ", ".join(u["unit_name"] for u in units)
+        parts.append(part)
+    if empty and bands[0]["unit_count"]:
+        parts.append(f"không có {noun} nào thuộc nhóm {vn.join(empty, 'hoặc')}")
+    elif empty:
+        parts[0] += " hoặc " + ", ".join(empty)
+    return "; ".join(parts) + "."
+
+
+def top_sentence(group: Group, top: int = TOP) -> str:
+    """'Top 5 cơ quan dẫn đầu …: Sở Y tế xếp thứ nhất với 62,3/70 điểm, tỷ lệ đạt 89%; …'"""
+    leaders = [r for r in group.rows if r["rank"] is not None and r["rank"] <= top]
+    if not leaders:
+        return ""
+    items = [
+        f"{r['unit_name']} xếp thứ {vn.ordinal(r['rank'])} với "
+        f"{vn.fraction(r['total_score'], r['max_applicable'])} điểm, tỷ lệ đạt {vn.percent(r['score_pct'])}%"
+        for r in leaders
+    ]
+    return f"Top {len(leaders)} {group.noun} dẫn đầu {group.label[0].lower()}{group.label[1:]}: " + "; ".join(items) + "."
+
+
+def share_change_sentence(year: int, group: Group) -> str:
+    """'So với năm 2017, tỉ lệ mức Tốt tăng 20% (từ 40% lên 60%) …' (Bình Định 2018)."""
+    changes = []
+    for band in group.distribution:
+        if band["share_pct_prev"] is None or band["change_pct"] is None or band["rating"] == NOT_RANKED:
+            continue
+        if band["change_pct"] == 0:
+            continue
+        direction = "tăng" if band["change_pct"] > 0 else "giảm"
+        changes.append(
+            f"tỉ lệ mức {band['rating']} {direction} {vn.percent(abs(band['change_pct']))}% "
+            f"(từ {vn.percent(band['share_pct_prev'])}% lên {vn.percent(band['share_pct'])}%)"
+            if band["change_pct"] > 0 else
+            f"tỉ lệ mức {band['rating']} {direction} {vn.percent(abs(band['change_pct']))}% "
+            f"(từ {vn.percent(band['share_pct_prev'])}% xuống {vn.percent(band['share_pct'])}%)"
+        )
+    if not changes:
+        return ""
+    return f"So với năm {year - 1}, " + ", ".join(changes) + "."
+
+
+def rank_movement_sentence(group: Group, top: int = 3) -> str:
+    moved = [r for r in group.rows if r["rank_change"]]
+    if not moved:
+        return ""
+    up = sorted((r for r in moved if r["rank_change"] > 0), key=lambda r: (-r["rank_change"], r["rank"]))[:top]
+    down = sorted((r for r in moved if r["rank_change"] < 0), key=lambda r: (r["rank_change"], r["rank"]))[:top]
+    parts = []
+    if up:
+        parts.append("tăng hạng nhiều nhất là " + vn.join(
+            f"{r['unit_name']} (từ thứ {r['rank_prev']} lên thứ {r['rank']})" for r in up))
+    if down:
+        parts.append("giảm hạng nhiều nhất là " + vn.join(
+            f"{r['unit_name']} (từ thứ {r['rank_prev']} xuống thứ {r['rank']})" for r in down))
+    text = "So với năm trước, " + "; ".join(parts) + "."
+    return text
+
+
+def highlight_sentence(h: dict, noun: str, national: bool = False) -> str:
+    """One criterion as Hưng Yên 2018 writes it: best, next, worst, at the maximum, at zero.
+    The national report gives the category index instead of the points."""
+    def show(place: str) -> str:
+        if national:
+            return f"chỉ số {vn.index(h[place + '_index'])}"
+        return f"{vn.points(h[place + '_score'])} điểm"
+
+    head = f"{h['criterion_name']}: điểm tối đa {vn.points(h['max_score'])} điểm"
+    if not h["unit_count"]:
+        return head + f"; không có {noun} nào được áp dụng tiêu chí này."
+    parts = [head]
+    if h["best_score"] == h["max_score"]:
+        parts.append(
+            f"có {h['max_reached_unit_count']} {noun} đạt điểm tối đa ({h['max_reached_units']})"
+            if h["max_reached_unit_count"] > 1 else f"{h['max_reached_units']} đạt điểm tối đa"
+        )
+    else:
+        parts.append(f"{noun} đạt điểm cao nhất là {h['best_units']} ({show('best')})")
+    if h["second_score"] is not None:
+        parts[-1] += f", tiếp đến là {h['second_units']} ({show('second')})"
+    if h["worst_score"] != h["best_score"] and h["worst_score"] != h["second_score"]:
+        if h["worst_score"] == 0 and h["zero_unit_count"] > 1:
+            parts.append(f"{h['zero_unit_count']} {noun} thấp nhất – 0 điểm ({h['zero_units']})")
+        else:
+            parts.append(f"{noun} có điểm thấp nhất là {h['worst_units']} ({show('worst')})")
+    parts.append(f"trung bình {vn.index(h['avg_index'])}" if national
+                 else f"điểm trung bình {vn.points(h['avg_score'])}")
+    return "; ".join(parts) + "."
+
+
+def indicator_sentence(s: dict, noun: str) -> str:
+    """'26/47 cơ quan: …' for a yes/no indicator; the mean of the reported values for a
+    measured one ('… được trang bị máy tính (%): bình quân 43')."""
+    if s["rule_type"] == "boolean":
+        return f"{s['met_count']}/{s['applicable_count']} {noun}: {s['indicator_name']}"
+    if s["value_avg"] is not None:
+        return (f"{s['indicator_name']}: bình quân {vn.points(s['value_avg'])} "
+                f"({s['reported_count']}/{s['applicable_count']} {noun} báo cáo)")
+    return f"{s['indicator_name']}: chưa có {noun} nào báo cáo"
+
+
+def across_groups(groups: list[Group]) -> list[str]:
+    """Yes/no indicators that several peer groups share, counted over the whole province
+    (Thanh Hóa 2016: '26/47 cơ quan được đầu tư hệ thống một cửa điện tử' counts its 20
+    departments and 27 districts together)."""
+    shared = defaultdict(list)
+    for group in groups:
+        for s in group.indicators:
+            if s["rule_type"] == "boolean":
+                shared[(s["indicator_code"], s["indicator_name"])].append(s)
+    lines = []
+    for (_, name), stats in shared.items():
+        if len(stats) < 2:
+            continue
+        met = sum(s["met_count"] for s in stats)
+        applicable = sum(s["applicable_count"] for s in stats)
+        lines.append(f"{met}/{applicable} cơ quan, đơn vị: {name}")
+    return lines
+
+
+# ---------------------------------------------------------------- national report
+
+
+def national_reports(marts: dict[str, list[dict]]) -> list[Report]:
+    ranking = _index(marts["national_ranking"], ("year", "unit_type"))
+    category_scores = defaultdict(dict)
+    for row in marts["national_category_scores"]:
+        category_scores[(row["year"], row["unit_code"])][row["criterion_code"]] = row
+    averages = _index(marts["national_category_averages"], ("year", "unit_type"))
+    highlights = _index(marts["national_category_highlights"], ("year", "unit_type"))
+    indicators = _index(marts["national_indicator_statistics"], ("year", "unit_type"))
+
+    reports = []
+    for year in sorted({key[0] for key in ranking}):
+        groups = []
+        for unit_type in sorted({k[1] for k in ranking if k[0] == year}, key=_group_sort):
+            key = (year, unit_type)
+            group = _group(unit_type, ranking[key], category_scores, highlights.get(key, []))
+            group.averages = averages.get(key, [])
+            group.indicators = indicators.get(key, [])
+            group.summary = national_summary(year, group)
+            groups.append(group)
+        reports.append(Report(
+            kind="national",
+            year=year,
+            code="national",
+            title=(f"Kết quả đánh giá mức độ ứng dụng công nghệ thông tin của các bộ, ngành "
+                   f"và địa phương năm {year}"),
+            evaluator_name="Bộ Thông tin và Truyền thông",
+            groups=groups,
+        ))
+    return reports
+
+
+def national_summary(year: int, group: Group) -> list[str]:
+    """The Ministry's report as seed 001 retells it."""
+    sentences = []
+    overall = next((a for a in group.averages if a["criterion_code"] == "overall"), None)
+    intro = f"Năm {year}, {len(group.rows)} {group.noun} được đánh giá"
+    if overall and overall["avg_index"] is not None:
+        intro += f"; chỉ số tổng thể trung bình của {group.label[0].lower()}{group.label[1:]} là {vn.index(overall['avg_index'])}"
+        if overall["avg_index_prev"] is not None:
+            trend = "tăng" if overall["change"] > 0 else "giảm" if overall["change"] < 0 else "không đổi"
+            intro += f", {trend} so với năm {year - 1} ({vn.index(overall['avg_index_prev'])})"
+    sentences.append(intro + ".")
+
+    leaders = [r for r in group.rows if r["rank"] is not None and r["rank"] <= 3]
+    if leaders:
+        names = vn.join(r["unit_name"] for r in leaders)
+        kept = all(r["rank_prev"] is not None and r["rank_prev"] <= 3 for r in leaders)
+        sentences.append(
+            f"{names} {'vẫn là' if kept else 'là'} {len(leaders)} {group.noun} đứng đầu bảng xếp hạng"
+            + (f" như năm {year - 1}." if kept else ".")
+        )
+    movement = rank_movement_sentence(group, top=5)
+    if movement:
+        sentences.append(movement)
+
+    categories = [a for a in group.averages if a["criterion_code"] != "overall" and a["change"] is not None]
+    if categories:
+        rising = sorted((a for a in categories if a["change"] > 0), key=lambda a: -a["change"])
+        if rising:
+            everything = " (tất cả các chỉ số thành phần đều tăng)" if len(rising) == len(categories) else ""
+            sentences.append(
+                f"Các chỉ số thành phần tăng nhiều nhất{everything}: "
+                + vn.join(f"{a['criterion_name']} (từ {vn.index(a['avg_index_prev'])} lên {vn.index(a['avg_index'])})"
+                          for a in rising[:3]) + "."
+            )
+    return sentences
