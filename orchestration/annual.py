@@ -47,7 +47,7 @@ def run(settings: Settings | None = None, years: list[int] | None = None,
     register_years(instance, discover_years(settings.data_dir))
     keys = select_years(instance.get_dynamic_partitions(years_partitions.name), years)
     return dg.materialize(
-        list(defs.assets),
+        [*defs.assets, *defs.asset_checks],
         resources=defs.resources,
         instance=instance,
         tags={RANGE_START: keys[0], RANGE_END: keys[-1]},

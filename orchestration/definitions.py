@@ -4,6 +4,7 @@ import dagster as dg
 
 from .ingest.assets import raw_frameworks, raw_submissions, raw_units
 from .publish import published_marts
+from .quality import build_checks
 from .reports.assets import published_reports
 from .scoring import dbt_marts, dbt_resource, dbt_staging, dbt_yearly
 from .sensors import build_submissions_sensor
@@ -21,6 +22,8 @@ defs = dg.Definitions(
         published_marts,
         published_reports,
     ],
+    # one Great Expectations check per expectations/*.json; the mart suites block publishing
+    asset_checks=build_checks(),
     jobs=[annual_run],
     sensors=[build_submissions_sensor(annual_run)],
     resources={"dbt": dbt_resource},
