@@ -1,6 +1,8 @@
 """Shared fixtures: a prepared dbt manifest, and real materialisations of every asset on
 an input root, each into its own temporary warehouse and publish directory."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -18,6 +20,19 @@ def pytest_configure(config):
 
     if manifest_is_stale():
         prepare_manifest()
+    # a test that forgets to point the pipeline somewhere must not write into data/
+    scratch = Path(tempfile.mkdtemp(prefix="egov-tests-"))
+    os.environ.setdefault("EGOV_WAREHOUSE", str(scratch / "warehouse.duckdb"))
+    os.environ.setdefault("EGOV_PUBLISH_DIR", str(scratch / "published"))
+
+
+def point_at(monkeypatch, data_dir: Path, work_dir: Path) -> Path:
+    """Set the SPEC §2 variables to `data_dir` and a warehouse and publish dir in
+    `work_dir`; return the publish dir."""
+    monkeypatch.setenv("EGOV_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("EGOV_WAREHOUSE", str(work_dir / "warehouse.duckdb"))
+    monkeypatch.setenv("EGOV_PUBLISH_DIR", str(work_dir / "published"))
+    return work_dir / "published"
 
 
 def materialize_all(data_dir: Path, work_dir: Path, monkeypatch, years=None, instance=None):
@@ -28,10 +43,7 @@ def materialize_all(data_dir: Path, work_dir: Path, monkeypatch, years=None, ins
     from orchestration import annual
     from orchestration.settings import Settings
 
-    publish_dir = work_dir / "published"
-    monkeypatch.setenv("EGOV_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("EGOV_WAREHOUSE", str(work_dir / "warehouse.duckdb"))
-    monkeypatch.setenv("EGOV_PUBLISH_DIR", str(publish_dir))
+    publish_dir = point_at(monkeypatch, data_dir, work_dir)
     result = annual.run(Settings.from_env(), years, instance or dg.DagsterInstance.ephemeral())
     assert result.success
     failed_checks = [
@@ -45,6 +57,18 @@ def query(publish_dir: Path, sql: str, params=None) -> list[tuple]:
     """Read the published marts as a BI tool does: read-only."""
     with duckdb.connect(str(publish_dir / "marts.duckdb"), read_only=True) as con:
         return con.execute(sql, params or {}).fetchall()
+
+
+@pytest.fixture(scope="session")
+def mini_run(tmp_path_factory):
+    """One materialisation of the hand-computed mini input shared by the tests that only
+    read it: (work dir, publish dir, Dagster instance)."""
+    import dagster as dg
+
+    work = tmp_path_factory.mktemp("mini")
+    instance = dg.DagsterInstance.ephemeral()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return work, materialize_all(FIXTURES / "mini", work, monkeypatch, instance=instance), instance
 
 
 @pytest.fixture(scope="session")

@@ -46,8 +46,8 @@ def published_bytes(publish_dir: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory, module_monkeypatch):
-    return materialize_all(MINI, tmp_path_factory.mktemp("clean"), module_monkeypatch)
+def clean(mini_run):
+    return mini_run[1]
 
 
 @pytest.fixture(scope="module")

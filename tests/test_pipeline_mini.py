@@ -6,19 +6,17 @@ from decimal import Decimal as D
 import dagster as dg
 import pytest
 
-from conftest import FIXTURES, materialize_all, query
-
-MINI = FIXTURES / "mini"
+from conftest import query
 
 
 @pytest.fixture(scope="module")
-def instance():
-    return dg.DagsterInstance.ephemeral()
+def instance(mini_run):
+    return mini_run[2]
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, module_monkeypatch, instance):
-    return materialize_all(MINI, tmp_path_factory.mktemp("mini"), module_monkeypatch, instance=instance)
+def published(mini_run):
+    return mini_run[1]
 
 
 def ranking(published, year):

@@ -11,11 +11,10 @@ import sys
 import dagster as dg
 import pytest
 
-from conftest import FIXTURES, ROOT, materialize_all
+from conftest import FIXTURES, ROOT, point_at
 from orchestration.definitions import defs
 from orchestration.quality import SuiteError, build_checks, expectations_dir, load_suites
 
-MINI = FIXTURES / "mini"
 
 
 def ge_check_specs():
@@ -33,9 +32,8 @@ def published_hashes(publish_dir):
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory, module_monkeypatch):
-    instance = dg.DagsterInstance.ephemeral()
-    published = materialize_all(MINI, tmp_path_factory.mktemp("quality"), module_monkeypatch, instance=instance)
+def first_run(mini_run):
+    _, published, instance = mini_run
     (run,) = instance.get_runs()
     evaluations = [
         entry.dagster_event.event_specific_data
@@ -70,6 +68,7 @@ def test_a_failing_mart_suite_blocks_publishing_and_keeps_the_published_bytes(fi
         {"type": "expect_column_values_to_be_between", "kwargs": {"column": "score_pct", "max_value": 50}})
     ranking.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("EGOV_EXPECTATIONS_DIR", str(suites))
+    point_at(monkeypatch, FIXTURES / "mini", published.parent)  # the shared mini run's files
 
     result = dg.materialize(
         [*defs.assets, *build_checks()],
