@@ -34,6 +34,13 @@ test: $(MANIFEST)
 	scripts/ensure-chromium >/dev/null  # Debian's chromium for the browser tests
 	$(BIN)/python -m pytest
 
+.PHONY: bench
+# The national-scale benchmark (bench/run.py): generated input in a temporary directory,
+# the real pipeline, the floor query; EGOV_BENCH_SCALE=10 for ×10.
+bench: $(MANIFEST)
+	$(BIN)/python -m bench.load_time
+	$(BIN)/python -m bench.run
+
 dev: $(MANIFEST) | $(DAGSTER_HOME)
 	$(BIN)/dagster dev -m orchestration.definitions --host 127.0.0.1 --port 3000
 
