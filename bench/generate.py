@@ -215,7 +215,7 @@ def make_indicator(rng: random.Random, code: str, topic: str) -> Indicator:
         thresholds = sorted(rng.sample(range(1, top), count - 1)) + [top]
         points = [max(1, round(max_halves * (k + 1) / count)) for k in range(count)]
         return Indicator(code, f"Số {topic}", max_halves, rule, steps=list(zip(thresholds, points)))
-    return Indicator(code, f"{topic} so với đơn vị dẫn đầu".capitalize(), max_halves, rule,
+    return Indicator(code, f"{topic[0].upper()}{topic[1:]} so với đơn vị dẫn đầu", max_halves, rule,
                      base=rng.choice((10, 50, 100, 500, 2000)))
 
 
@@ -409,7 +409,7 @@ class Writer:
 
         path.parent.mkdir(parents=True, exist_ok=True)
         book = openpyxl.Workbook(write_only=True)
-        stamp = datetime.datetime(2000, 1, 1)  # fixed, so the same seed gives the same bytes
+        stamp = datetime.datetime(2000, 1, 1)  # fixed: the same seed gives the same workbook content
         book.properties.created = book.properties.modified = stamp
         sheet = book.create_sheet("Số liệu")
         for row in rows:
