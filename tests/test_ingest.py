@@ -95,6 +95,50 @@ def test_a_bad_file_is_refused_whole_and_the_others_go_on(tmp_path, con):
     assert issues["submissions/2019/d-broken.xlsx"].startswith("unreadable file")
 
 
+def test_files_read_together_keep_their_own_columns_and_rows(tmp_path, con):
+    """Files of one layout are read by one statement; each keeps its own column order,
+    row numbers (blank lines counted) and values, whichever path its text takes."""
+    year = tmp_path / "submissions" / "2018"
+    write(year / "a.csv", "unit_code,indicator_code,value\n01,HT.1,1\n\n01,HT.2,2\n")
+    write(year / "b.csv", "value,note,indicator_code,unit_code\n3,ghi chú,HT.1,02")  # no final newline
+    write(year / "c.csv", "unit_code,indicator_code,value\n")  # header only
+    write(year / "d.csv", 'unit_code,indicator_code,value,note\n03,HT.1,"4,5","dòng một\ndòng hai"\n03,HT.2,6,\n')
+    write(year / "e.csv", "unit_code,indicator_code,value\r\n04,HT.1,7\r\n   \r\n")  # a blank line: no row
+    write(year / "f.csv", "unit_code,HT.1,HT.2\n05,8,9\n,,\n06,,10\n")
+    write(year / "g.csv", "unit_name,HT.2,unit_code\nSở Y tế,11,07\n")
+
+    counts = load.load_submissions(con, tmp_path)
+
+    assert counts == {"files": 7, "values": 11, "refused_files": 0}
+    assert submissions(con) == sorted([
+        ("submissions/2018/a.csv", 2, "01", "HT.1", "1", None),
+        ("submissions/2018/a.csv", 4, "01", "HT.2", "2", None),
+        ("submissions/2018/b.csv", 2, "02", "HT.1", "3", "ghi chú"),
+        ("submissions/2018/d.csv", 2, "03", "HT.1", "4,5", "dòng một\ndòng hai"),
+        ("submissions/2018/d.csv", 3, "03", "HT.2", "6", None),
+        ("submissions/2018/e.csv", 2, "04", "HT.1", "7", None),
+        ("submissions/2018/f.csv", 2, "05", "HT.1", "8", None),
+        ("submissions/2018/f.csv", 2, "05", "HT.2", "9", None),
+        ("submissions/2018/f.csv", 4, "06", "HT.1", None, None),
+        ("submissions/2018/f.csv", 4, "06", "HT.2", "10", None),
+        ("submissions/2018/g.csv", 2, "07", "HT.2", "11", None),
+    ])
+
+
+def test_an_unreadable_file_among_many_is_refused_alone(tmp_path, con):
+    year = tmp_path / "submissions" / "2018"
+    for n in range(3):
+        write(year / f"unit-{n}.csv", f"unit_code,indicator_code,value\n0{n},HT.1,{n}\n")
+    write(year / "unit-x.csv", "unit_code,indicator_code,value\n09,HT.1," + "x" * 3_000_000 + "\n09,HT.2,1\n")
+
+    counts = load.load_submissions(con, tmp_path)
+
+    assert counts == {"files": 4, "values": 3, "refused_files": 1}
+    [(source, reason)] = con.execute("select source_file, reason from raw.file_issues").fetchall()
+    assert source == "submissions/2018/unit-x.csv" and reason.startswith("unreadable file: ")
+    assert len(reason) <= load.MAX_REASON_CHARS
+
+
 def test_registry_missing_column_is_named(tmp_path, con):
     write(tmp_path / "units" / "units.csv", "unit_code,unit_name,unit_type,valid_from,valid_to\n01,Hà Nội,province,2000,\n")
     with pytest.raises(load.RegistryError, match=r"units/units.csv: missing column\(s\) parent_code"):

@@ -49,6 +49,17 @@ SUBMISSION_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 # province's submissions for a year are a few MB; a workbook's parts are read unzipped.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_XLSX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MAX_REASON_CHARS = 500  # a reader's message may quote a whole (huge) line
+
+
+class ChunkMismatch(ValueError):
+    """DuckDB's reader found another number of records in a chunk than its files have lines."""
+
+
+# What reading a file may raise when the file is bad (DuckDB's CSV errors come as several
+# classes, some as the base class); the statement's own mistakes are ours, never a file's.
+READ_ERRORS = (duckdb.Error, ChunkMismatch)
+OUR_ERRORS = (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException)
 BLANK_LINE = re.compile(r"\n[ \t]*(?=\r?\n)")
 
 
@@ -60,6 +71,27 @@ def recreate(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
     con.execute("create schema if not exists raw")
     for table in tables:
         con.execute(f"create or replace table raw.{table} ({RAW_DDL[table]})")
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Append Python rows to raw.<table> in one statement (executemany costs ~1 ms a row).
+
+    Every value travels as text, and DuckDB casts it to the column's type on insert: a
+    Decimal keeps its digits, which a float column in a frame would not.
+    """
+    if not rows:
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {f"c{i}": [None if v is None else str(v) for v in column] for i, column in enumerate(zip(*rows))},
+        dtype=object,
+    )
+    con.register("python_rows", frame)
+    try:
+        con.execute(f"insert into raw.{table} select * from python_rows")
+    finally:
+        con.unregister("python_rows")
 
 
 def relative_name(path: Path, root: Path) -> str:
@@ -96,7 +128,7 @@ def load_units(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
     for record in records:
         _check_unit(record)
     recreate(con, "units")
-    con.executemany("insert into raw.units values (?, ?, ?, ?, ?, ?, ?, ?)", records)
+    insert_rows(con, "units", records)
     return len(records)
 
 
@@ -133,9 +165,7 @@ def load_frameworks(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
     frameworks.check_unique_claims(rows)
     recreate(con, *tables)
     for table in tables:
-        if rows[table]:
-            placeholders = ", ".join("?" * len(rows[table][0]))
-            con.executemany(f"insert into raw.{table} values ({placeholders})", rows[table])
+        insert_rows(con, table, rows[table])
     return len(rows["frameworks"])
 
 
@@ -153,6 +183,11 @@ class FileIssue:
         return (self.year, self.source_file, self.row_number, None, None, self.severity, self.reason)
 
 
+def _unreadable(error: Exception) -> str:
+    reason = f"unreadable file: {type(error).__name__}: {error}"
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[:MAX_REASON_CHARS - 1] + "…"
+
+
 def submission_files(data_dir: Path) -> list[tuple[int, Path]]:
     """(year, path) of every submission file, sorted so runs do not depend on listing order."""
     root = data_dir / "submissions"
@@ -167,32 +202,101 @@ def submission_files(data_dir: Path) -> list[tuple[int, Path]]:
     return found
 
 
-def _cells_from_csv(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
-    """Load a delimited text file into the temp table `cells`; return its header."""
-    data = path.read_bytes()
-    text = parse.decode(data)
+# Files are read by a few statements, not one per file: every file of a kind and layout kind
+# (long or wide) is read together, each keeping its own column positions. Text files whose
+# lines are records are concatenated into one chunk per delimiter, whose records are counted
+# in Python and so attributed to their files; other text files go to DuckDB's reader as a
+# list of files; workbooks become one frame of cells.
+CHUNK, FILES, WORKBOOK = "chunk", "files", "workbook"
+
+
+class _Group:
+    """Files read by one statement into cells (file_index, row_number, c0, c1, …)."""
+
+    def __init__(self, kind: str, layout_kind: str, delimiter: str | None, scratch: Path):
+        self.kind, self.layout_kind, self.delimiter = kind, layout_kind, delimiter
+        self.width = 0  # cells per row: the widest file's
+        self.years: list[int] = []
+        self.sources: list[str] = []
+        self.origins: list[Path] = []  # the files as sent
+        self.layouts: list[parse.Layout] = []
+        self.paths: list[str] = []  # FILES: what DuckDB reads (the file, or a clean UTF-8 copy)
+        self.rows: list[list] = []  # WORKBOOK: [file index, row_number, c0, c1, …]
+        self.chunk = scratch / f"chunk-{id(self)}.csv"  # CHUNK: the files' records, one after another
+        self.spans: list[tuple[int, int, int]] = []  # CHUNK: (file index, its first record, records)
+        self.records = 0  # CHUNK: in all
+
+    def add(self, year: int, source: str, origin: Path, layout: parse.Layout, width: int) -> int:
+        self.years.append(year)
+        self.sources.append(source)
+        self.origins.append(origin)
+        self.layouts.append(layout)
+        self.width = max(self.width, width)
+        return len(self.sources) - 1
+
+    def add_text(self, body: str) -> None:
+        """Append the records of the file added last to the chunk."""
+        if body and not body.endswith("\n"):
+            body += "\n"
+        count = body.count("\n")
+        if count:
+            self.spans.append((len(self.sources) - 1, self.records + 1, count))
+            self.records += count
+            with open(self.chunk, "a", encoding="utf-8", newline="") as out:
+                out.write(body)
+
+    def single(self, i: int, scratch: Path) -> "_Group":
+        """File i alone, read by DuckDB's reader as a file."""
+        single = _Group(FILES, self.layout_kind, self.delimiter, scratch)
+        single.add(self.years[i], self.sources[i], self.origins[i], self.layouts[i], self.width)
+        _, _, text = _read_text(self.origins[i])
+        single.paths.append(str(_readable_copy(self.origins[i], text, scratch / f"single-{id(single)}.csv")))
+        return single
+
+    def positions(self) -> dict[str, list]:
+        """Each file's column positions (1-based, for DuckDB lists), bound as parameters."""
+        def at(column: int | None) -> int | None:
+            return None if column is None else column + 1
+
+        if self.layout_kind == "long":
+            return {
+                "unit": [at(layout.unit_column) for layout in self.layouts],
+                "indicator": [at(layout.indicator_column) for layout in self.layouts],
+                "value": [at(layout.value_column) for layout in self.layouts],
+                "note": [at(layout.note_column) for layout in self.layouts],
+            }
+        return {
+            "unit": [at(layout.unit_column) for layout in self.layouts],
+            "cells": [[at(i) for i, _ in layout.indicator_columns] for layout in self.layouts],
+            "codes": [[code for _, code in layout.indicator_columns] for layout in self.layouts],
+        }
+
+
+def _read_text(path: Path) -> tuple[str, list[str], str]:
+    """(delimiter, header, text) of a delimited text file: decoded, NFC, and blank lines
+    made empty records (DuckDB would skip them, shifting the row numbers)."""
+    text = parse.decode(path.read_bytes())
     header_line = text.split("\n", 1)[0]
     delimiter = parse.sniff_delimiter(header_line)
     header = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
-    names = [f"c{i}" for i in range(len(header))]
-    with tempfile.TemporaryDirectory() as tmp:
-        readable = path
-        # DuckDB reads UTF-8 and skips blank lines; hand it a normalised copy when the
-        # file is in another encoding, or when blank lines would shift the row numbers.
-        if not parse.is_clean_utf8(data) or BLANK_LINE.search(text):
-            readable = Path(tmp) / "normalised.csv"
-            readable.write_text(BLANK_LINE.sub("\n" + delimiter, text), encoding="utf-8")
-        con.execute(
-            """
-            create or replace temp table cells as
-            select row_number() over () + 1 as row_number, *
-            from read_csv($path, delim = $delim, header = false, skip = 1, names = $names,
-                          all_varchar = true, quote = '"', escape = '"', null_padding = true,
-                          strict_mode = false)
-            """,
-            {"path": str(readable), "delim": delimiter, "names": names},
-        )
-    return header
+    return delimiter, header, BLANK_LINE.sub("\n" + delimiter, text)
+
+
+def _concatenable(text: str) -> bool:
+    """Every line is one record: no bare carriage return, and no line with an odd number of
+    quotes (a quoted field open across a line break; quotes inside a field are doubled)."""
+    if "\r" in text.replace("\r\n", ""):
+        return False
+    return '"' not in text or not any(line.count('"') % 2 for line in text.split("\n"))
+
+
+def _readable_copy(path: Path, text: str, copy: Path) -> Path:
+    """The file itself when DuckDB can read it as sent; otherwise a clean UTF-8 copy."""
+    data = path.read_bytes()
+    if parse.is_clean_utf8(data) and text == parse.decode(data):
+        return path
+    copy.write_text(text, encoding="utf-8")
+    return copy
 
 
 def _size(n: int) -> str:
@@ -207,120 +311,196 @@ def _check_xlsx_size(path: Path) -> None:
         raise ValueError(f"the workbook unzips to {_size(unzipped)}, over the {_size(MAX_XLSX_UNZIPPED_BYTES)} limit")
 
 
-def _cells_from_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
-    """Load the first sheet of a workbook into the temp table `cells`; return its header."""
-    import openpyxl
-    import pandas as pd
+def _read_workbook(path: Path) -> tuple[list[str], list[list]]:
+    """(header, [row_number, c0, c1, …] per row below it) of a workbook's first sheet."""
+    from python_calamine import CalamineWorkbook
 
     _check_xlsx_size(path)
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    # the sheet from A1 (not from its first filled cell), so row numbers are the sheet's
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     at = parse.find_header_row(rows)
     if at is None:
-        return []
+        return [], []
     header = [parse.cell_text(cell) or "" for cell in rows[at]]
     width = len(header)
-    frame = pd.DataFrame(
-        [[n] + [parse.cell_text(c) for c in (row + [None] * width)[:width]]
-         for n, row in enumerate(rows[at + 1:], start=at + 2)],
-        columns=["row_number"] + [f"c{i}" for i in range(width)],
-        dtype=object,
-    )
-    con.register("xlsx_frame", frame)
-    con.execute("create or replace temp table cells as select * from xlsx_frame")
-    con.unregister("xlsx_frame")
-    return header
+    cells = [
+        [n] + [parse.cell_text(c) for c in (row + [None] * width)[:width]]
+        for n, row in enumerate(rows[at + 1:], start=at + 2)
+    ]
+    return header, cells
 
 
-def _insert_long(con, layout: parse.Layout, year: int, source: str) -> None:
-    note = f"c{layout.note_column}" if layout.note_column is not None else "null"
-    con.execute(
-        f"""
-        insert into raw.submissions
-        select $year, $source, row_number, c{layout.unit_column}, c{layout.indicator_column},
-               c{layout.value_column}, {note}
+_READ_OPTIONS = """delim = $delim, header = false, columns = $columns, quote = '"', escape = '"',
+                   null_padding = true, strict_mode = false, auto_detect = false"""
+
+# Row numbers count records from the header (line 1) of each file, in the reader's order.
+# DuckDB's parallel reader refuses quoted line breaks: files that have them are read serially.
+_CELLS = {
+    CHUNK: f"""
+        select f.file_index, (c.rn - f.first_rn + 2)::integer as row_number, c.* exclude (rn)
+        from (select row_number() over () as rn, * from read_csv($chunk, {_READ_OPTIONS})) as c
+        join (select file_index, first_rn, unnest(range(first_rn, first_rn + records)) as rn
+              from (select unnest($file_indexes) as file_index, unnest($firsts) as first_rn,
+                           unnest($records) as records)) as f
+        using (rn)""",
+    FILES: f"""
+        select file_index::bigint as file_index,
+               (rn - min(rn) over (partition by file_index) + 2)::integer as row_number,
+               * exclude (file_index, rn)
+        from (select file_index, row_number() over () as rn, *
+              from read_csv($paths, skip = 1, parallel = false, {_READ_OPTIONS}))""",
+    WORKBOOK: "select * from workbook_cells",
+}
+
+# A row's cells as a list `v`; each file's positions (the parameter lists, one entry per
+# file) pick its unit, codes and values. Rows with no cell filled are layout, not data; a
+# row with values but no unit is kept, and reported by the checks.
+_VALUES = {
+    "long": """
+        select $years[f], $sources[f], row_number, v[$unit[f]], v[$indicator[f]], v[$value[f]], v[$note[f]]
         from cells
-        where coalesce(c{layout.unit_column}, c{layout.indicator_column}, c{layout.value_column}) is not null
-        """,
-        {"year": year, "source": source},
-    )
+        where coalesce(v[$unit[f]], v[$indicator[f]], v[$value[f]]) is not null""",
+    "wide": """
+        select $years[f], $sources[f], row_number, v[$unit[f]], unnest($codes[f]),
+               unnest(list_select(v, $cells[f])), null
+        from cells
+        where v[$unit[f]] is not null or list_count(list_select(v, $cells[f])) > 0""",
+}
 
 
-def _insert_wide(con, layout: parse.Layout, year: int, source: str) -> None:
-    con.execute("create or replace temp table wide_columns (column_name varchar, indicator_code varchar)")
-    con.executemany(
-        "insert into wide_columns values (?, ?)",
-        [(f"c{i}", code) for i, code in layout.indicator_columns],
-    )
-    columns = ", ".join(f"c{i}" for i, _ in layout.indicator_columns)
-    con.execute(
-        f"""
-        insert into raw.submissions
-        select $year, $source, u.row_number, u.unit_code, w.indicator_code, u.value_text, null
-        -- rows with no cell filled are layout, not data; a row with values but no unit is
-        -- kept, and reported by the checks
-        from (select row_number, c{layout.unit_column} as unit_code, {columns}
-              from cells where coalesce(c{layout.unit_column}, {columns}) is not null)
-             unpivot include nulls (value_text for column_name in ({columns})) as u
-        join wide_columns as w using (column_name)
-        """,
-        {"year": year, "source": source},
-    )
+def _check_chunk(con: duckdb.DuckDBPyConnection, read: dict, expected: int) -> None:
+    """The records of a chunk are attributed to their files by counting: the reader's count
+    must be ours, or rows would go to the wrong file."""
+    found = con.execute(f"select count(*) from read_csv($chunk, {_READ_OPTIONS})", read).fetchall()[0][0]
+    if found != expected:
+        raise ChunkMismatch(f"the chunk has {found} records, its files {expected} lines")
 
 
-def load_submission_file(con: duckdb.DuckDBPyConnection, year: int, path: Path, source: str) -> FileIssue | None:
-    """Append one file's values to raw.submissions, or return why it was refused.
+def _insert_group(con: duckdb.DuckDBPyConnection, group: _Group, table: str) -> None:
+    """Append a group's values to `table`. The column names pasted in are our own (c0, c1,
+    …), never the file's text; the files' codes and names are bound as parameters."""
+    columns = {f"c{i}": "varchar" for i in range(group.width)}
+    params: dict = {"years": group.years, "sources": group.sources, **group.positions()}
+    if group.kind == CHUNK:
+        read = {"chunk": str(group.chunk), "delim": group.delimiter, "columns": columns}
+        _check_chunk(con, read, group.records)
+        params |= read | dict(zip(("file_indexes", "firsts", "records"), map(list, zip(*group.spans))))
+    elif group.kind == FILES:
+        params |= {"paths": group.paths, "delim": group.delimiter, "columns": columns}
+    else:
+        import pandas as pd
 
-    The column names interpolated above are our own (c0, c1, …), never the file's text.
-    """
+        width = group.width + 2
+        rows = [row + [None] * (width - len(row)) for row in group.rows]
+        con.register("workbook_cells", pd.DataFrame(rows, columns=["file_index", "row_number", *columns], dtype=object))
     try:
-        size = path.stat().st_size
-        if size == 0:
-            return FileIssue(year, source, "empty file")
-        if size > MAX_FILE_BYTES:
-            return FileIssue(year, source, f"file of {_size(size)} is over the {_size(MAX_FILE_BYTES)} limit")
-        if path.suffix.lower() == ".xlsx":
-            header = _cells_from_xlsx(con, path)
-        else:
-            header = _cells_from_csv(con, path)
-    except Exception as error:
-        return FileIssue(year, source, f"unreadable file: {type(error).__name__}: {error}")
-    layout = parse.detect_layout(header)
-    if layout is None:
-        return FileIssue(
-            year, source, "unrecognised header: expected unit_code,indicator_code,value[,note] "
-            "(long) or unit_code followed by indicator codes (wide)", row_number=1,
+        con.execute(
+            f"""insert into {table}
+                with cells as (select file_index + 1 as f, row_number, [{", ".join(columns)}] as v
+                               from ({_CELLS[group.kind]}))
+                {_VALUES[group.layout_kind]}""",
+            params,
         )
-    (_insert_long if layout.kind == "long" else _insert_wide)(con, layout, year, source)
-    return None
+    finally:
+        if group.kind == WORKBOOK:
+            con.unregister("workbook_cells")
+
+
+def stage_files(con: duckdb.DuckDBPyConnection, data_dir: Path, files: list[tuple[int, Path]],
+                table: str) -> list[FileIssue]:
+    """Append the values of `files` to `table`; return the files refused, with why."""
+    with tempfile.TemporaryDirectory(prefix="egov-ingest-") as scratch:
+        groups, issues = _group_files(data_dir, files, Path(scratch))
+        for group in groups:
+            issues.extend(_insert_group_or_files(con, group, table, Path(scratch)))
+    return issues
+
+
+def _group_files(data_dir: Path, files: list[tuple[int, Path]], scratch: Path) -> tuple[list[_Group], list[FileIssue]]:
+    """Read every file's header (and every workbook), grouping the files."""
+    issues: list[FileIssue] = []
+    groups: dict[tuple, _Group] = {}
+    for n, (year, path) in enumerate(files):
+        source = relative_name(path, data_dir)
+        try:
+            size = path.stat().st_size
+            if size == 0:
+                issues.append(FileIssue(year, source, "empty file"))
+                continue
+            if size > MAX_FILE_BYTES:
+                issues.append(FileIssue(year, source, f"file of {_size(size)} is over the {_size(MAX_FILE_BYTES)} limit"))
+                continue
+            if path.suffix.lower() == ".xlsx":
+                kind, delimiter, (header, rows) = WORKBOOK, None, _read_workbook(path)
+            else:
+                delimiter, header, text = _read_text(path)
+                kind = CHUNK if _concatenable(text) else FILES
+                readable = None if kind == CHUNK else _readable_copy(path, text, scratch / f"{n}.csv")
+        except Exception as error:
+            issues.append(FileIssue(year, source, _unreadable(error)))
+            continue
+        layout = parse.detect_layout(header)
+        if layout is None:
+            issues.append(FileIssue(
+                year, source, "unrecognised header: expected unit_code,indicator_code,value[,note] "
+                "(long) or unit_code followed by indicator codes (wide)", row_number=1,
+            ))
+            continue
+        key = (kind, delimiter, layout.kind)
+        group = groups.get(key) or groups.setdefault(key, _Group(kind, layout.kind, delimiter, scratch))
+        index = group.add(year, source, path, layout, len(header))
+        if kind == WORKBOOK:
+            group.rows.extend([index] + row for row in rows)
+        elif kind == CHUNK:
+            group.add_text(text.split("\n", 1)[1].replace("\r\n", "\n") if "\n" in text else "")
+        else:
+            group.paths.append(str(readable))
+    return list(groups.values()), issues
+
+
+def _insert_group_or_files(con: duckdb.DuckDBPyConnection, group: _Group, table: str,
+                           scratch: Path) -> list[FileIssue]:
+    """Insert a group; when its statement fails, its files one by one, so one bad file
+    never stops the others. Return the files refused."""
+    try:
+        _insert_group(con, group, table)
+        return []
+    except READ_ERRORS as error:
+        if group.kind == WORKBOOK or isinstance(error, OUR_ERRORS):
+            raise  # workbook cells are plain text already: nothing a file can break
+    refused = []
+    for i in range(len(group.sources)):
+        try:
+            _insert_group(con, group.single(i, scratch), table)
+        except READ_ERRORS as error:
+            if isinstance(error, OUR_ERRORS):
+                raise
+            refused.append(FileIssue(group.years[i], group.sources[i], _unreadable(error)))
+    return refused
 
 
 def load_submissions(
     con: duckdb.DuckDBPyConnection, data_dir: Path, years: list[int] | None = None
 ) -> dict[str, int]:
     """(Re)load the submission files of `years` (every year when None), replacing only
-    those years' rows of raw.submissions and raw.file_issues."""
+    those years' rows of raw.submissions and raw.file_issues.
+
+    The values are staged in a table of their own first; only then, in one short
+    transaction, do they replace the old rows: a run that dies while loading leaves the
+    previous rows.
+    """
     con.execute("create schema if not exists raw")
     for table in ("submissions", "file_issues"):
         con.execute(f"create table if not exists raw.{table} ({RAW_DDL[table]})")
+    con.execute(f"create or replace table raw.submissions_staged ({RAW_DDL['submissions']})")
     files = [(year, path) for year, path in submission_files(data_dir) if years is None or year in years]
-    con.begin()  # a run that dies while loading leaves the previous rows
-    if years is None:
-        con.execute("delete from raw.submissions; delete from raw.file_issues")
-    else:
-        for table in ("submissions", "file_issues"):
-            con.execute(f"delete from raw.{table} where list_contains($years, year)", {"years": years})
-    issues = []
-    for year, path in files:
-        issue = load_submission_file(con, year, path, relative_name(path, data_dir))
-        if issue:
-            issues.append(issue.as_row())
-    if issues:
-        con.executemany("insert into raw.file_issues values (?, ?, ?, ?, ?, ?, ?)", issues)
+    issues = stage_files(con, data_dir, files, "raw.submissions_staged")
+    con.begin()
+    for table in ("submissions", "file_issues"):
+        con.execute(f"delete from raw.{table} where $years is null or list_contains($years, year)", {"years": years})
+    con.execute("insert into raw.submissions select * from raw.submissions_staged")
+    insert_rows(con, "file_issues", [issue.as_row() for issue in issues])
+    con.execute("drop table raw.submissions_staged")
     con.commit()
     values = con.execute(
         "select count(*) from raw.submissions where $years is null or list_contains($years, year)",
