@@ -5,6 +5,7 @@ import sys
 
 import dagster as dg
 
+from .dbt_project import prepare_run
 from .partitions import discover_years, years_partitions
 from .settings import Settings
 
@@ -39,10 +40,10 @@ def select_years(known: list[str], years: list[int] | None) -> list[str]:
 def run(settings: Settings | None = None, years: list[int] | None = None,
         instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
     """Materialise every asset for `years` (all discovered years when None)."""
+    settings = settings or Settings.from_env()
+    prepare_run(settings)  # exports the paths for dbt, too
     from .definitions import defs
 
-    settings = settings or Settings.from_env()
-    settings.export()
     instance = instance or dg.DagsterInstance.get()
     register_years(instance, discover_years(settings.data_dir))
     keys = select_years(instance.get_dynamic_partitions(years_partitions.name), years)

@@ -1,12 +1,16 @@
 """The dbt project handle, kept apart from the assets so the manifest can be prepared
 before anything that needs it is imported (`python -m orchestration.dbt_project`)."""
 
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
+
+from .settings import Settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -21,21 +25,47 @@ def dbt_executable() -> str:
 
 
 def prepare_manifest() -> Path:
-    """Run `dbt parse` once so code locations load a ready manifest instead of parsing."""
+    """Run `dbt parse` once so code locations load a ready manifest instead of parsing.
+    The paths are exported as a run exports them, so runs launched from the UI on the
+    default warehouse reuse this parse state."""
+    Settings.from_env().export()
+    _parse(DBT_PROJECT_DIR / "target")
+    return dbt_project.manifest_path
+
+
+def prepare_run(settings: Settings) -> None:
+    """Give the run's dbt steps a parse state made for its warehouse.
+
+    Every dbt step starts from a copy of a saved parse state (DBT_TARGET_PATH's
+    partial_parse.msgpack), and dbt re-parses the whole project when the profile (the
+    warehouse path) differs from the one that state was made with: so there is one
+    state per warehouse, made when missing or older than the project.
+    """
+    settings.export()
+    key = hashlib.sha1(str(settings.warehouse).encode()).hexdigest()[:12]
+    target = DBT_PROJECT_DIR / "target" / f"parse-{key}"
+    if _is_stale(target / "partial_parse.msgpack"):
+        _parse(target)
+    os.environ["DBT_TARGET_PATH"] = str(target)
+
+
+def _parse(target: Path) -> None:
     subprocess.run(
-        [dbt_executable(), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+        [dbt_executable(), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)],
         cwd=DBT_PROJECT_DIR,
         check=True,
     )
-    return dbt_project.manifest_path
 
 
 def manifest_is_stale() -> bool:
     """True when the manifest is missing or older than a file of the dbt project."""
-    manifest = dbt_project.manifest_path
-    if not manifest.exists():
+    return _is_stale(dbt_project.manifest_path)
+
+
+def _is_stale(built_file: Path) -> bool:
+    if not built_file.exists():
         return True
-    built = manifest.stat().st_mtime
+    built = built_file.stat().st_mtime
     target = DBT_PROJECT_DIR / "target"
     return any(
         path.stat().st_mtime > built

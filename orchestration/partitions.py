@@ -1,7 +1,6 @@
 """Years as Dagster partitions, discovered from the data (SPEC §3: submissions/<year>/
 folders and the years each framework evaluates)."""
 
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,8 +42,3 @@ def year_keys(keys: Iterable[str]) -> list[int]:
             raise ValueError(f"not a year partition key: {key!r}")
         years.append(int(key))
     return sorted(years)
-
-
-def dbt_vars(keys: Iterable[str]) -> str:
-    """The `--vars` argument that tells the dbt models which years to rebuild."""
-    return json.dumps({"years": year_keys(keys)})

@@ -1,9 +1,9 @@
 """Scoring: the dbt project as Dagster assets. One translator decides keys and groups.
 
 Three selections, run in pipeline order: staging views (all years), the yearly
-intermediate models (partitioned: a run rebuilds only its years, passed to dbt as a var),
-then the marts and the views over every year (rebuilt whole, so year-over-year fields are
-right whatever order the years were materialised in).
+intermediate models (partitioned: a run rebuilds only its years, which dbt reads from the
+table raw.run_years), then the marts and the views over every year (rebuilt whole, so
+year-over-year fields are right whatever order the years were materialised in).
 """
 
 from collections.abc import Mapping
@@ -13,7 +13,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .dbt_project import dbt_executable, dbt_project
-from .partitions import dbt_vars, single_run, years_partitions
+from .partitions import single_run, year_keys, years_partitions
 from .settings import Settings
 
 # fqn selectors: dagster-dbt resolves `path:` against the working directory, not the project
@@ -95,7 +95,26 @@ def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     backfill_policy=single_run,
 )
 def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from _build(dbt, context, "--vars", dbt_vars(context.partition_keys))
+    # The years go through a table, not `--vars`: a var that changes from run to run
+    # makes dbt re-parse the whole project at every invocation.
+    warehouse = Settings.from_env().warehouse
+    _write_run_years(warehouse, year_keys(context.partition_keys))
+    try:
+        yield from _build(dbt, context)
+    finally:
+        _write_run_years(warehouse, None)
+
+
+def _write_run_years(warehouse, years: list[int] | None) -> None:
+    """raw.run_years holds the years of the dbt step running, and exists only meanwhile."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse)) as con:
+        if years is None:
+            con.execute("drop table if exists raw.run_years")
+        else:
+            con.execute("create or replace table raw.run_years as select unnest($years::integer[]) as year",
+                        {"years": years})
 
 
 @dbt_assets(

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import FIXTURES, materialize_all
 from orchestration import annual
-from orchestration.partitions import dbt_vars, discover_years, year_keys
+from orchestration.partitions import discover_years, year_keys
 from orchestration.publish import MART_TABLES
 
 MINI = FIXTURES / "mini"
@@ -66,8 +66,8 @@ def test_years_are_discovered_from_folders_and_frameworks(tmp_path):
     assert discover_years(MINI) == ["2017", "2018"]
 
 
-def test_dbt_vars_carry_only_years():
-    assert dbt_vars(["2019", "2018"]) == '{"years": [2018, 2019]}'
+def test_year_keys_are_only_years():
+    assert year_keys(["2019", "2018"]) == [2018, 2019]
     with pytest.raises(ValueError, match="not a year"):
         year_keys(["2018); drop table raw.units; --"])
 

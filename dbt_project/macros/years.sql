@@ -1,11 +1,20 @@
 {#-
-  The years a run rebuilds, from the var `years` (Dagster passes a partition's years;
-  none means every year). Each is rendered through `int`, so the var can only ever
-  become a list of numbers in the SQL.
+  The years a run rebuilds. Dagster writes them to the table raw.run_years for the length
+  of its dbt step (a var would change dbt's parse state every run, and dbt would re-parse
+  the whole project); the var `years` serves runs by hand (`--vars '{years: [2024]}'`),
+  and `all`, or neither, means every year. Each year is rendered through `int`, so only
+  numbers ever reach the SQL.
 -#}
 {% macro run_years() -%}
     {%- set years = var('years', []) -%}
+    {%- if years == 'all' -%}{{ return([]) }}{%- endif -%}
     {%- if years is string or years is number -%}{%- set years = [years] -%}{%- endif -%}
+    {%- if not years and execute -%}
+        {%- set table = adapter.get_relation(database=target.database, schema='raw', identifier='run_years') -%}
+        {%- if table is not none -%}
+            {%- set years = run_query('select year from ' ~ table).columns[0].values() -%}
+        {%- endif -%}
+    {%- endif -%}
     {{ return(years | map('int') | list) }}
 {%- endmacro %}
 
