@@ -9,21 +9,13 @@
   the international reading is the one that keeps ratios like 0.43 intact.
   Booleans: có / yes / true / đạt are 1, không / no / false / không đạt are 0.
 -#}
+{#- The text lowered and trimmed, without spaces (also no-break) and `%`. -#}
 {% macro value_cleaned(text) -%}
     regexp_replace(lower(trim({{ text }})), '[\s\x{00a0}%]', '', 'g')
 {%- endmacro %}
 
-{% macro value_status(text) -%}
-    case
-        when nullif(trim({{ text }}), '') is null then 'missing'
-        when upper(trim({{ text }})) in ('N/A', 'NA', 'KAD') or lower(trim({{ text }})) = 'không áp dụng' then 'na'
-        when {{ parse_number(text) }} is not null then 'number'
-        else 'invalid'
-    end
-{%- endmacro %}
-
-{% macro parse_number(text) -%}
-    {%- set v = value_cleaned(text) -%}
+{#- The number in a value_cleaned() text, or null. -#}
+{% macro parse_cleaned(v) -%}
     case
         when {{ v }} in ('có', 'co', 'yes', 'true', 'đạt') then cast(1 as decimal(18, 6))
         when {{ v }} in ('không', 'khong', 'no', 'false', 'khôngđạt') then cast(0 as decimal(18, 6))
@@ -35,6 +27,16 @@
             then cast(replace(replace({{ v }}, '.', ''), ',', '.') as decimal(18, 6))
         when regexp_full_match({{ v }}, '[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]{1,6})?')
             then cast(replace({{ v }}, ',', '') as decimal(18, 6))
+    end
+{%- endmacro %}
+
+{#- The status of a value, from its trimmed text and its parse_cleaned() number. -#}
+{% macro value_status(trimmed, value) -%}
+    case
+        when nullif({{ trimmed }}, '') is null then 'missing'
+        when upper({{ trimmed }}) in ('N/A', 'NA', 'KAD') or lower({{ trimmed }}) = 'không áp dụng' then 'na'
+        when {{ value }} is not null then 'number'
+        else 'invalid'
     end
 {%- endmacro %}
 

@@ -1,7 +1,8 @@
 -- Every submitted value with the first problem found in it, if any. Rows with an error
 -- are held back from scoring (every copy of a duplicate: the warehouse cannot know which
 -- is right); a warning (an empty value) still scores, as 0.
-with submissions as (
+-- `materialized`: the values are parsed once (stg_submissions is a view), not per use.
+with submissions as materialized (
     select * from {{ ref('stg_submissions') }}
     where {{ in_run_years('year') }}
 ),
@@ -19,10 +20,11 @@ indicators as (
     select * from {{ ref('stg_indicators') }}
 ),
 
-copies as (
+duplicates as (
     select year, unit_code, indicator_code, count(*) as copies
     from submissions
     group by year, unit_code, indicator_code
+    having count(*) > 1
 ),
 
 registry as (
@@ -30,8 +32,8 @@ registry as (
 ),
 
 valid_units as (
-    select distinct s.year, s.unit_code
-    from submissions as s
+    select s.year, s.unit_code
+    from (select distinct year, unit_code from submissions) as s
     inner join units as u
         on u.unit_code = s.unit_code
         and s.year >= coalesce(u.valid_from, s.year)
@@ -52,8 +54,8 @@ checked as (
             when s.indicator_code is null then 'no indicator_code'
             when i.indicator_code is null
                 then 'unknown indicator ' || s.indicator_code || ' for framework ' || e.framework_code
-            when c.copies > 1
-                then 'given ' || cast(c.copies as varchar) || ' times for this unit and year: every copy is held back'
+            when d.copies is not null
+                then 'given ' || cast(d.copies as varchar) || ' times for this unit and year: every copy is held back'
             when s.value_status = 'invalid' then 'not a number: ' || s.value_text
             when s.value < 0 then 'negative value ' || s.value_text
             when i.rule_type = 'score' and s.value > i.max_points
@@ -66,8 +68,8 @@ checked as (
     left join evaluated as e on e.year = s.year and e.unit_code = s.unit_code
     left join indicators as i
         on i.framework_code = e.framework_code and i.indicator_code = s.indicator_code
-    left join copies as c
-        on c.year = s.year and c.unit_code = s.unit_code and c.indicator_code = s.indicator_code
+    left join duplicates as d
+        on d.year = s.year and d.unit_code = s.unit_code and d.indicator_code = s.indicator_code
 )
 
 select
