@@ -16,11 +16,17 @@ DEFAULTS = {
 }
 
 
+# DuckDB caches up to 80% of the machine's memory unless told; past the limit it spills to
+# <warehouse>.tmp/. dbt's profile reads the same variable.
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
     warehouse: Path
     publish_dir: Path
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -33,6 +39,7 @@ class Settings:
             data_dir=path("EGOV_DATA_DIR"),
             warehouse=path("EGOV_WAREHOUSE"),
             publish_dir=path("EGOV_PUBLISH_DIR"),
+            memory_limit=env.get("EGOV_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
         )
 
     def export(self) -> None:
@@ -40,3 +47,4 @@ class Settings:
         os.environ["EGOV_DATA_DIR"] = str(self.data_dir)
         os.environ["EGOV_WAREHOUSE"] = str(self.warehouse)
         os.environ["EGOV_PUBLISH_DIR"] = str(self.publish_dir)
+        os.environ["EGOV_DUCKDB_MEMORY_LIMIT"] = self.memory_limit

@@ -16,7 +16,7 @@ def _connect() -> tuple[Settings, duckdb.DuckDBPyConnection]:
     # DuckDB allows a single writing process.
     settings = Settings.from_env()
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    return settings, duckdb.connect(str(settings.warehouse))
+    return settings, duckdb.connect(str(settings.warehouse), config={"memory_limit": settings.memory_limit})
 
 
 @dg.asset(key=["raw", "units"], description="The unit registry, units/units.csv.", **INGEST)
