@@ -9,12 +9,14 @@ import subprocess
 import sys
 
 import dagster as dg
+import duckdb
 import pytest
 
 from conftest import FIXTURES, ROOT, point_at
+from orchestration.annual import RANGE_END, RANGE_START, register_years
 from orchestration.definitions import defs
-from orchestration.quality import SuiteError, build_checks, expectations_dir, load_suites
-
+from orchestration.quality import SuiteError, build_checks, checks, expectations_dir, load_suites
+from orchestration.settings import Settings
 
 
 def ge_check_specs():
@@ -52,6 +54,152 @@ def test_the_mini_run_passes_every_suite_and_publishes_the_docs(first_run):
         assert suite.name in index
     assert (published / "quality" / "validations" / "marts" / "provincial_ranking").is_dir()
     assert not list(published.glob(".quality*")), "docs staged aside must not be left behind"
+
+
+def test_a_yearly_check_validates_the_years_of_the_run_and_a_mart_check_the_whole_table(first_run, mini_run):
+    work, _, _ = mini_run
+    _, _, evaluations, _ = first_run
+    metadata = {e.check_name: {k: v.value for k, v in e.metadata.items()} for e in evaluations}
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+        (submissions,), = con.execute("select count(*) from raw.submissions").fetchall()
+        (ranking,), = con.execute("select count(*) from marts.provincial_ranking").fetchall()
+    assert metadata["ge_raw_submissions"]["years"] == "2017, 2018"
+    assert metadata["ge_raw_submissions"]["rows"] == submissions > 0
+    assert metadata["ge_intermediate_int_indicator_points"]["years"] == "2017, 2018"
+    assert metadata["ge_marts_provincial_ranking"]["years"] == "whole table"
+    assert metadata["ge_marts_provincial_ranking"]["rows"] == ranking > 0
+
+
+def test_a_one_year_check_catches_a_bad_value_of_that_year_only(mini_run, tmp_path, monkeypatch):
+    """A check run for one year (here alone, as from the UI) reads that year: a bad 2017
+    row fails the 2017 check and not the 2018 one; a run that names no year reads them all."""
+    work, _, _ = mini_run
+    shutil.copy(work / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        (updated,), = con.execute(
+            """update intermediate.int_indicator_points set points = max_points + 1 where rowid = (
+                   select min(rowid) from intermediate.int_indicator_points where year = 2017)""").fetchall()
+        assert updated == 1
+        (rows_2018,), = con.execute(
+            "select count(*) from intermediate.int_indicator_points where year = 2018").fetchall()
+    point_at(monkeypatch, FIXTURES / "mini", tmp_path)
+    instance = dg.DagsterInstance.ephemeral()
+    register_years(instance, ["2017", "2018"])
+    asset = dg.AssetKey(["intermediate", "int_indicator_points"])
+
+    def check_alone(year=None):
+        result = dg.materialize(
+            [*defs.assets, *build_checks()], resources=defs.resources, instance=instance,
+            selection=dg.AssetSelection.checks_for_assets(asset), raise_on_error=False,
+            tags={RANGE_START: year, RANGE_END: year} if year else None)
+        assert not result.get_asset_materialization_events(), "only the check runs"
+        (evaluation,) = result.get_asset_check_evaluations()
+        return evaluation
+
+    good = check_alone("2018")
+    assert good.passed
+    assert good.metadata["years"].value == "2018"
+    assert good.metadata["rows"].value == rows_2018
+
+    failed = check_alone("2017")
+    assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR
+    assert failed.metadata["years"].value == "2017"
+    assert failed.metadata["failed"].value == 1
+    table = failed.metadata["failed_expectations"].value
+    assert "expect_column_pair_values_a_to_be_greater_than_b" in table and "| 2017 |" in table
+    docs = tmp_path / "published" / "quality"
+    assert "intermediate.int_indicator_points 2017" in (docs / "index.html").read_text(encoding="utf-8")
+
+    every_year = check_alone()
+    assert not every_year.passed and every_year.metadata["years"].value == "2017, 2018"
+
+
+def write_suite(folder, expectations):
+    folder.mkdir(exist_ok=True)
+    (folder / "raw.values.json").write_text(json.dumps({
+        "name": "raw.values", "meta": {"table": "raw.values", "blocking": False},
+        "expectations": [{"type": kind, "kwargs": kwargs} for kind, kwargs in expectations],
+    }), encoding="utf-8")
+    (suite,) = load_suites(folder)
+    return suite
+
+
+@pytest.fixture
+def values_warehouse(tmp_path):
+    """A small table over two years whose 2021 holds a row number below 2."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema raw")
+        con.execute("""create table raw.values as select * from (values
+            (2020, 'submissions/2020/a.csv', 2, 'x', 1.5),
+            (2021, 'submissions/2021/b.csv', 3, 'y', 2.5),
+            (2021, 'submissions/2021/b.csv', 1, null, 3.5)) v(year, source_file, row_number, note, value)""")
+    return Settings(data_dir=tmp_path, warehouse=warehouse, publish_dir=tmp_path / "published")
+
+
+def test_a_suite_reads_only_the_columns_it_names_and_still_sees_every_column(values_warehouse, tmp_path):
+    suite = write_suite(tmp_path / "suites", [
+        ("expect_table_columns_to_match_set",
+         {"column_set": ["year", "source_file", "row_number", "note", "value"], "exact_match": True}),
+        ("expect_table_columns_to_match_ordered_list",
+         {"column_list": ["year", "source_file", "row_number", "note", "value"]}),
+        ("expect_column_values_to_match_regex", {"column": "source_file", "regex": r"^submissions/\d{4}/"}),
+        ("expect_column_values_to_be_between", {"column": "row_number", "min_value": 2}),
+    ])
+    assert suite.columns == {"source_file", "row_number"}
+    with duckdb.connect(str(values_warehouse.warehouse), read_only=True) as con:
+        columns = checks.table_columns(con, suite.table)
+        frame = checks.read_batch(con, suite.table, columns, suite.columns, [2021])
+    assert list(frame.columns) == ["year", "source_file", "row_number", "note", "value"]
+    assert frame["row_number"].tolist() == [3, 1]
+    assert frame["note"].isna().all() and frame.memory_usage()["note"] < 100, "an unread column is empty"
+
+    result = checks.validate(suite, "run-1", values_warehouse)
+    assert not result.passed and result.metadata["rows"].value == 3
+    assert result.metadata["failed"].value == 1, "the expect_table_* ones pass, most columns unread"
+    assert "expect_column_values_to_be_between" in result.metadata["failed_expectations"].value
+
+
+def test_a_year_is_validated_alone_and_each_batch_has_its_docs(values_warehouse, tmp_path):
+    suite = write_suite(tmp_path / "suites", [
+        ("expect_column_values_to_be_between", {"column": "row_number", "min_value": 2}),
+        ("expect_compound_columns_to_be_unique", {"column_list": ["year", "source_file", "row_number"]}),
+    ])
+    assert checks.validate(suite, "run-2", values_warehouse, years=[2020]).passed
+    failed = checks.validate(suite, "run-2", values_warehouse, years=[2021])
+    assert not failed.passed
+    assert failed.metadata["rows"].value == 2 and failed.metadata["years"].value == "2021"
+    assert "2021" in failed.description
+
+    docs = values_warehouse.publish_dir / "quality"
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert "raw.values 2020" in index and "raw.values 2021" in index
+    pages = list((docs / "validations" / "raw" / "values" / "run-2").rglob("*.html"))
+    assert len(pages) == 2
+
+
+def test_years_are_batched_whole_up_to_a_row_budget(monkeypatch):
+    monkeypatch.setattr(checks, "ROWS_PER_BATCH", 500)
+    counts = {2019: 300, 2020: 200, 2021: 700, 2022: 100, 2023: 100}
+    assert checks.year_batches(counts, [2023, 2019, 2020, 2021, 2022, 2024]) == [
+        [2019, 2020], [2021], [2022, 2023, 2024]]
+    assert checks.year_batches(counts, []) == []
+
+
+def test_great_expectations_lets_go_of_a_validated_frame(tmp_path):
+    import gc
+    import weakref
+
+    import pandas as pd
+
+    suite = write_suite(tmp_path / "suites", [("expect_column_values_to_not_be_null", {"column": "note"})])
+    run = checks._GxRun.of("run-3", tmp_path / "published")
+    frame = pd.DataFrame({"note": ["a", "b"]})
+    assert run.validate(suite, frame, None).success
+    validated = weakref.ref(frame)
+    del frame
+    gc.collect()
+    assert validated() is None, "GE's batch cache would keep every check's table in memory"
 
 
 def test_a_failing_mart_suite_blocks_publishing_and_keeps_the_published_bytes(first_run, tmp_path, monkeypatch):
