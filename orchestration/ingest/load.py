@@ -9,7 +9,9 @@ import csv
 import io
 import re
 import tempfile
+import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +51,10 @@ SUBMISSION_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 # province's submissions for a year are a few MB; a workbook's parts are read unzipped.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_XLSX_UNZIPPED_BYTES = 256 * 1024 * 1024
+# Loading statements run two at a time (two cores); chunks are cut at this many records
+# so that the biggest kind of file does not leave one statement the last to run alone.
+STATEMENTS_AT_ONCE = 2
+CHUNK_RECORDS = 200_000
 MAX_REASON_CHARS = 500  # a reader's message may quote a whole (huge) line
 
 
@@ -408,18 +414,31 @@ def _insert_group(con: duckdb.DuckDBPyConnection, group: _Group, table: str) -> 
 
 def stage_files(con: duckdb.DuckDBPyConnection, data_dir: Path, files: list[tuple[int, Path]],
                 table: str) -> list[FileIssue]:
-    """Append the values of `files` to `table`; return the files refused, with why."""
+    """Append the values of `files` to `table`; return the files refused, with why.
+
+    The groups' statements run two at a time, each on a connection of its own: numbering
+    the records keeps a statement on one core.
+    """
     with tempfile.TemporaryDirectory(prefix="egov-ingest-") as scratch:
         groups, issues = _group_files(data_dir, files, Path(scratch))
-        for group in groups:
-            issues.extend(_insert_group_or_files(con, group, table, Path(scratch)))
+        cursors = threading.local()
+
+        def insert(group: _Group) -> list[FileIssue]:
+            if not hasattr(cursors, "con"):
+                cursors.con = con.cursor()
+            return _insert_group_or_files(cursors.con, group, table, Path(scratch))
+
+        with ThreadPoolExecutor(max_workers=STATEMENTS_AT_ONCE) as pool:
+            for refused in pool.map(insert, groups):
+                issues.extend(refused)
     return issues
 
 
 def _group_files(data_dir: Path, files: list[tuple[int, Path]], scratch: Path) -> tuple[list[_Group], list[FileIssue]]:
     """Read every file's header (and every workbook), grouping the files."""
     issues: list[FileIssue] = []
-    groups: dict[tuple, _Group] = {}
+    groups: dict[tuple, _Group] = {}  # the group filling, by kind, delimiter and layout
+    full: list[_Group | None] = []
     for n, (year, path) in enumerate(files):
         source = relative_name(path, data_dir)
         try:
@@ -447,7 +466,10 @@ def _group_files(data_dir: Path, files: list[tuple[int, Path]], scratch: Path) -
             ))
             continue
         key = (kind, delimiter, layout.kind)
-        group = groups.get(key) or groups.setdefault(key, _Group(kind, layout.kind, delimiter, scratch))
+        if key not in groups or groups[key].records >= CHUNK_RECORDS:  # a full chunk: start the next
+            full.append(groups.pop(key, None))
+            groups[key] = _Group(kind, layout.kind, delimiter, scratch)
+        group = groups[key]
         index = group.add(year, source, path, layout, len(header))
         if kind == WORKBOOK:
             group.rows.extend([index] + row for row in rows)
@@ -455,7 +477,7 @@ def _group_files(data_dir: Path, files: list[tuple[int, Path]], scratch: Path) -
             group.add_text(text.split("\n", 1)[1].replace("\r\n", "\n") if "\n" in text else "")
         else:
             group.paths.append(str(readable))
-    return list(groups.values()), issues
+    return [group for group in full if group] + list(groups.values()), issues
 
 
 def _insert_group_or_files(con: duckdb.DuckDBPyConnection, group: _Group, table: str,
