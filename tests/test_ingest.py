@@ -95,9 +95,12 @@ def test_a_bad_file_is_refused_whole_and_the_others_go_on(tmp_path, con):
     assert issues["submissions/2019/d-broken.xlsx"].startswith("unreadable file")
 
 
-def test_files_read_together_keep_their_own_columns_and_rows(tmp_path, con):
+@pytest.mark.parametrize("chunk_records", [load.CHUNK_RECORDS, 1])
+def test_files_read_together_keep_their_own_columns_and_rows(tmp_path, con, monkeypatch, chunk_records):
     """Files of one layout are read by one statement; each keeps its own column order,
-    row numbers (blank lines counted) and values, whichever path its text takes."""
+    row numbers (blank lines counted) and values, whichever path its text takes, and
+    whether the chunks hold every file or one each (statements running side by side)."""
+    monkeypatch.setattr(load, "CHUNK_RECORDS", chunk_records)
     year = tmp_path / "submissions" / "2018"
     write(year / "a.csv", "unit_code,indicator_code,value\n01,HT.1,1\n\n01,HT.2,2\n")
     write(year / "b.csv", "value,note,indicator_code,unit_code\n3,ghi chú,HT.1,02")  # no final newline
