@@ -1,6 +1,8 @@
 """The publication made from the demo data (data/, see data/README.md): the reports say and
 hold what the seeds publish, and they open in a real browser without network."""
 
+import json
+import re
 import unicodedata
 from decimal import Decimal as D
 
@@ -163,3 +165,20 @@ def test_report_renders_its_charts_offline_in_chromium(reports, year, code):
     assert list(charts) == expected
     for chart in charts.values():
         assert chart["rendered"] and chart["svg"] and chart["marks"] > 5 and chart["width"] > 100, chart
+
+
+def test_every_chart_spec_is_valid_vega_lite(reports):
+    # the specs are written as plain dicts: check them against the schema Altair ships
+    import jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    schema = load_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    kinds = set()
+    for page in sorted(reports.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for chart, spec in re.findall(r'<script type="application/json" id="spec-([^"]+)">(.*?)</script>', html, re.S):
+            error = jsonschema.exceptions.best_match(validator.iter_errors(json.loads(spec)))
+            assert error is None, f"{page.name} {chart}: {error.message} at {list(error.absolute_path)}"
+            kinds.add(chart.split("-", 1)[1] + (" (national)" if page.stem == "national" else ""))
+    assert kinds == {"shares", "scores", "averages (national)", "scores (national)", "movement (national)"}

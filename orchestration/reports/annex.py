@@ -4,17 +4,25 @@ rank (the national annex: the index per category, the overall index and the rank
 
 Numbers are written as numbers (exact Decimals, shown with the annex's decimals). Text that
 comes from the input (unit and criterion names, reasons) is always written as text: a name
-starting with "=", "+", "-" or "@" must never become a formula (CSV/formula injection).
+starting with "=", "+", "-" or "@" must never become a formula (CSV/formula injection);
+`xlsx.Sheet.text` makes sure of it.
 """
 
 import os
 from decimal import Decimal
 from pathlib import Path
 
+from . import vietnamese
 from .content import Group, Report
+from .xlsx import Sheet, Style, column_letter, write_workbook
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-POINTS, PERCENT, INDEX, WHOLE = "0.00", "0.00", "0.0000", "0"
+POINTS, PERCENT, INDEX, WHOLE, CHANGE = "0.00", "0.00", "0.0000", "0", "+0;-0;0"
+TITLE = Style(bold=True, size=12, centred=True)
+SUBTITLE = Style(italic=True, size=11, centred=True)
+HEADER = Style(bold=True, fill="DDEBF7", border=True, centred=True)
+HEADER_ROW = 5  # below three title lines and a blank one
+# a table cell, by its number format (None: General, for the text columns)
+CELL = {fmt: Style(number_format=fmt or "General", border=True) for fmt in (None, POINTS, INDEX, WHOLE, CHANGE)}
 
 
 def number(value):
@@ -28,33 +36,16 @@ def number(value):
     return Decimal(format(value.normalize(), "f"))
 
 
-def write_text(cell, text) -> None:
-    """Input text as a string cell, never a formula; quotePrefix keeps it text when edited."""
-    cell.value = None if text is None else str(text)
-    if text is None:
-        return
-    cell.data_type = "s"
-    if str(text).startswith(FORMULA_PREFIXES):
-        cell.quotePrefix = True
-
-
 def write_annex(report: Report, path: Path) -> None:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = report.title
-    workbook.properties.language = "vi-VN"
     used = set()
+    sheets = []
     for group in report.groups:
-        title = _sheet_title(group.sheet, used)
-        sheet = workbook.create_sheet(title)
         if report.kind == "national":
-            _national_sheet(sheet, report, group)
+            sheets.append(_national_sheet(_sheet_title(group.sheet, used), report, group))
         else:
-            _provincial_sheet(sheet, report, group)
+            sheets.append(_provincial_sheet(_sheet_title(group.sheet, used), report, group))
     partial = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    workbook.save(partial)
+    write_workbook(partial, sheets, title=report.title, language="vi-VN")
     os.replace(partial, path)
 
 
@@ -68,115 +59,84 @@ def _sheet_title(name: str, used: set) -> str:
     return title
 
 
-def _provincial_sheet(sheet, report: Report, group: Group) -> None:
+def _provincial_sheet(title: str, report: Report, group: Group) -> Sheet:
+    n = len(group.criteria)
     headers = (
         [("STT", 6), ("Cơ quan, đơn vị", 42)]
-        + [(f"{c['name']} (tối đa {_max_text(c['max'])} điểm)", 14) for c in group.criteria]
+        + [(f"{c['name']} (tối đa {vietnamese.points(c['max'])} điểm)", 14) for c in group.criteria]
         + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Tỷ lệ (%)", 10), ("Xếp loại", 12),
            ("Xếp hạng", 9), ("Ghi chú", 36)]
     )
-    first = _head(sheet, report, group, headers)
-    for offset, row in enumerate(group.rows):
-        r = first + offset
-        cells = [row["stt"], None]
+    formats = [WHOLE, None] + [POINTS] * n + [POINTS, POINTS, PERCENT, None, WHOLE, None]
+    sheet = _head(title, report, group, headers)
+    for r, row in enumerate(group.rows, start=HEADER_ROW + 1):
+        cells = [row["stt"], row["unit_name"]]
         for score in row["scores"]:
-            cells.append(number(score["score"]) if score and score["applicable"] else None)
-        cells += [number(row["total_score"]), number(row["max_applicable"]), number(row["score_pct"]),
-                  None, row["rank"], None]
-        formats = [WHOLE, None] + [POINTS] * len(group.criteria) + [POINTS, POINTS, PERCENT, None, WHOLE, None]
-        _write_row(sheet, r, cells, formats)
-        write_text(sheet.cell(r, 2), row["unit_name"])
-        for i, score in enumerate(row["scores"]):
             if score and not score["applicable"]:
-                write_text(sheet.cell(r, 3 + i), "KAD")  # không áp dụng, as the annexes mark it
-        n = len(group.criteria)
-        write_text(sheet.cell(r, 6 + n), row["rating"] or ("Không xếp hạng" if not row["ranked"] else None))
-        write_text(sheet.cell(r, 8 + n), row["note"] or None)
-    _finish(sheet, first, len(group.rows), len(headers))
+                cells.append("KAD")  # không áp dụng, as the annexes mark it
+            else:
+                cells.append(number(score["score"]) if score else None)
+        cells += [number(row["total_score"]), number(row["max_applicable"]), number(row["score_pct"]),
+                  row["rating"] or ("Không xếp hạng" if not row["ranked"] else None),
+                  row["rank"], row["note"] or None]
+        _write_row(sheet, r, cells, formats)
+    _finish(sheet, len(group.rows))
+    return sheet
 
 
-def _national_sheet(sheet, report: Report, group: Group) -> None:
+def _national_sheet(title: str, report: Report, group: Group) -> Sheet:
     headers = (
         [("STT", 6), ("Tỉnh, thành phố" if group.unit_type == "province" else "Cơ quan", 30)]
         + [(f"{c['name']} (chỉ số)", 14) for c in group.criteria]
         + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Chỉ số tổng thể", 12), ("Xếp hạng", 9),
            ("Xếp hạng năm trước", 11), ("Thay đổi", 9), ("Ghi chú", 30)]
     )
-    first = _head(sheet, report, group, headers)
-    for offset, row in enumerate(group.rows):
-        r = first + offset
-        cells = [row["stt"], None]
-        for score in row["scores"]:
-            cells.append(number(score["index"]) if score and score["applicable"] else None)
+    formats = ([WHOLE, None] + [INDEX] * len(group.criteria)
+               + [POINTS, POINTS, INDEX, WHOLE, WHOLE, CHANGE, None])
+    sheet = _head(title, report, group, headers)
+    for r, row in enumerate(group.rows, start=HEADER_ROW + 1):
+        cells = [row["stt"], row["unit_name"]]
+        # a category that does not apply is left empty here (the HTML table says KAD)
+        cells += [number(score["index"]) if score and score["applicable"] else None for score in row["scores"]]
         cells += [number(row["total_score"]), number(row["max_applicable"]), number(row["index"]),
-                  row["rank"], row["rank_prev"], row["rank_change"], None]
-        formats = ([WHOLE, None] + [INDEX] * len(group.criteria)
-                   + [POINTS, POINTS, INDEX, WHOLE, WHOLE, "+0;-0;0", None])
+                  row["rank"], row["rank_prev"], row["rank_change"], row["note"] or None]
         _write_row(sheet, r, cells, formats)
-        write_text(sheet.cell(r, 2), row["unit_name"])
-        write_text(sheet.cell(r, len(headers)), row["note"] or None)
-    _finish(sheet, first, len(group.rows), len(headers))
+    _finish(sheet, len(group.rows))
+    return sheet
 
 
-def _max_text(value) -> str:
-    from . import vietnamese
-
-    return vietnamese.points(value)
-
-
-def _head(sheet, report: Report, group: Group, headers: list[tuple[str, int]]) -> int:
-    """Title lines and the header row; returns the first data row."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
+def _head(title: str, report: Report, group: Group, headers: list[tuple[str, int]]) -> Sheet:
+    """A sheet with its title lines and header row."""
+    sheet = Sheet(title, column_widths=[width for _, width in headers])
     width = len(headers)
     titles = [
-        ("PHỤ LỤC", Font(bold=True, size=12)),
-        (report.title.upper(), Font(bold=True, size=12)),
-        (f"{group.label} – {report.evaluator_name}", Font(italic=True, size=11)),
+        ("PHỤ LỤC", TITLE),
+        (report.title.upper(), TITLE),
+        (f"{group.label} – {report.evaluator_name}", SUBTITLE),
     ]
-    for r, (text, font) in enumerate(titles, start=1):
-        cell = sheet.cell(r, 1)
-        write_text(cell, text)
-        cell.font = font
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
-    sheet.row_dimensions[2].height = 32
-    header_row = len(titles) + 2
-    thin = Side(style="thin")
-    for c, (text, column_width) in enumerate(headers, start=1):
-        cell = sheet.cell(header_row, c)
-        write_text(cell, text)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        sheet.column_dimensions[get_column_letter(c)].width = column_width
-    sheet.row_dimensions[header_row].height = 60
-    sheet.freeze_panes = sheet.cell(header_row + 1, 3)
-    return header_row + 1
+    for r, (text, style) in enumerate(titles, start=1):
+        sheet.text(r, 1, text, style)
+        sheet.merged.append(f"A{r}:{column_letter(width)}{r}")
+    sheet.row_heights[2] = 32
+    for c, (text, _) in enumerate(headers, start=1):
+        sheet.text(HEADER_ROW, c, text, HEADER)
+    sheet.row_heights[HEADER_ROW] = 60
+    sheet.frozen_at = (HEADER_ROW + 1, 3)  # the header and the STT and unit columns stay
+    return sheet
 
 
-def _write_row(sheet, r: int, cells: list, formats: list) -> None:
-    from openpyxl.styles import Border, Side
-
-    thin = Side(style="thin")
+def _write_row(sheet: Sheet, r: int, cells: list, formats: list) -> None:
+    """One table row; every cell is bordered, empty or not. Text is whatever is a str:
+    names, ratings and notes, and "KAD" in a criterion column."""
     for c, (value, fmt) in enumerate(zip(cells, formats), start=1):
-        cell = sheet.cell(r, c)
-        if value is not None:
-            cell.value = value
-        if fmt:
-            cell.number_format = fmt
-        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        if isinstance(value, str):
+            sheet.text(r, c, value, CELL[fmt])
+        else:
+            sheet.number(r, c, value, CELL[fmt])
 
 
-def _finish(sheet, first: int, count: int, width: int) -> None:
-    from openpyxl.utils import get_column_letter
-
+def _finish(sheet: Sheet, count: int) -> None:
     if count:
-        sheet.auto_filter.ref = f"A{first - 1}:{get_column_letter(width)}{first + count - 1}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{first - 1}:{first - 1}"
+        last_column = column_letter(len(sheet.column_widths))
+        sheet.auto_filter = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + count}"
+    sheet.print_title_row = HEADER_ROW

@@ -13,20 +13,25 @@ from ..settings import Settings
     description=(
         "The publication: reports/<year>/national.html and <province_code>.html under "
         "EGOV_PUBLISH_DIR (Vietnamese text, ranking tables, charts, per-criterion highlights, "
-        "indicator statistics), each with its .xlsx annex; read from marts.duckdb, read-only."
+        "indicator statistics), each with its .xlsx annex; read from marts.duckdb, read-only. "
+        "A year whose marts rows and report code are unchanged keeps its files."
     ),
 )
 def published_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from .build import build_reports  # Altair, Jinja2 and openpyxl load only when reports are built
+    from .build import build_reports  # Jinja2 and the chart library load only when reports are built
 
     settings = Settings.from_env()
     reports_dir = settings.publish_dir / "reports"
-    written = build_reports(settings.publish_dir / "marts.duckdb", reports_dir)
-    context.log.info(f"wrote {len(written)} files under {reports_dir}")
+    publication = build_reports(settings.publish_dir / "marts.duckdb", reports_dir)
+    context.log.info(
+        f"{len(publication.files)} files under {reports_dir}: {len(publication.rendered)} written, "
+        "the others unchanged since the previous run"
+    )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(reports_dir)),
-            "reports": len([p for p in written if p.suffix == ".html"]),
-            "files": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in written) or "(none)"),
+            "reports": len([p for p in publication.files if p.suffix == ".html"]),
+            "rendered": len([p for p in publication.rendered if p.suffix == ".html"]),
+            "files": dg.MetadataValue.md("\n".join(f"- `{p}`" for p in publication.files) or "(none)"),
         }
     )

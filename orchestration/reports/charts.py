@@ -1,11 +1,20 @@
-"""The reports' charts as Vega-Lite specifications, built with Altair.
+"""The reports' charts as Vega-Lite specifications, written as plain dicts.
 
 Charts are drawn in the browser by the Vega bundle embedded in each report (see
 `vega_bundle`), so a report needs no network when it is opened. Figures are plotted as
 floats: a chart shows shapes; the exact numbers are in the tables and the text.
+
+The specs are written out directly, not built with Altair: Altair validates every chart
+and every channel against the Vega-Lite schema as it builds them, which was most of the
+time it took to publish a national run's 600 reports. tests/test_reports.py validates the
+specs of real reports against the Vega-Lite schema instead.
 """
 
 from . import content, vietnamese
+
+# The Vega-Lite version the specs are written for; `vega_bundle` embeds the same minor release.
+VEGA_LITE_VERSION = "v6.4.1"
+SCHEMA_URL = f"https://vega.github.io/schema/vega-lite/{VEGA_LITE_VERSION}.json"
 
 # The bands' usual colours; unknown labels get the scheme's.
 RATING_COLOURS = {
@@ -16,28 +25,47 @@ RATING_COLOURS = {
     content.NOT_RANKED: "#9e9e9e",
 }
 FONT = "DejaVu Sans, Arial, sans-serif"
+TYPES = {"N": "nominal", "Q": "quantitative"}
 
 
 def _float(value):
     return None if value is None else float(value)
 
 
-def _config(chart):
-    return chart.configure(font=FONT).configure_view(stroke=None)
+def _channel(shorthand: str, **options) -> dict:
+    """A field channel from its shorthand, "Năm:N" → {"field": "Năm", "type": "nominal"}."""
+    field, _, type_code = shorthand.rpartition(":")
+    return {"field": field, "type": TYPES[type_code], **options}
 
 
-def _rating_scale(ratings: list[str]):
-    import altair as alt
+def _tooltip(*fields) -> list[dict]:
+    """Tooltip channels: shorthands, or channels already made (to give a title)."""
+    return [_channel(f) if isinstance(f, str) else f for f in fields]
 
+
+def _top_level(spec: dict, values: list[dict]) -> dict:
+    """A complete spec: its data, the reports' font, and the view Altair's default theme
+    gives (the charts were first drawn with Altair; they look the same)."""
+    return {
+        "$schema": SCHEMA_URL,
+        "config": {"view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None}, "font": FONT},
+        "data": {"values": values},
+        **spec,
+    }
+
+
+def _rating_scale(ratings: list[str]) -> dict:
     palette = ["#6a1b9a", "#00838f", "#8d6e63", "#546e7a"]
     colours = [RATING_COLOURS.get(r) or palette[i % len(palette)] for i, r in enumerate(ratings)]
-    return alt.Scale(domain=ratings, range=colours)
+    return {"domain": ratings, "range": colours}
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
 
 
 def rating_shares(year: int, group: content.Group) -> dict | None:
     """Pie charts of the rating shares, last year beside this year (Bình Định 2018)."""
-    import altair as alt
-
     values = []
     ratings = []
     for label, rows in ((f"Năm {year - 1}", group.distribution_prev), (f"Năm {year}", group.distribution)):
@@ -55,26 +83,31 @@ def rating_shares(year: int, group: content.Group) -> dict | None:
                 })
     if not values:
         return None
-    base = alt.Chart(alt.Data(values=values)).encode(
-        theta=alt.Theta("Số đơn vị:Q", stack=True),
-        order=alt.Order("order:Q"),
-        color=alt.Color("Xếp loại:N", scale=_rating_scale(ratings), sort=ratings,
-                        legend=alt.Legend(title="Xếp loại", orient="bottom")),
-        tooltip=["Năm:N", "Xếp loại:N", "Số đơn vị:Q", alt.Tooltip("Nhãn:N", title="Tỷ lệ")],
-    )
-    pie = base.mark_arc(outerRadius=90, stroke="#fff")
-    labels = base.mark_text(radius=112, fontSize=12).encode(text="Nhãn:N", color=alt.value("#333"))
-    chart = alt.layer(pie, labels).properties(width=240, height=240).facet(
-        column=alt.Column("Năm:N", title=None, sort=[f"Năm {year - 1}", f"Năm {year}"],
-                          header=alt.Header(labelFontSize=14))
-    ).properties(title=f"Tỷ lệ xếp loại – {group.label}")
-    return _config(chart).to_dict()
+    encoding = {
+        "theta": _channel("Số đơn vị:Q", stack=True),
+        "order": _channel("order:Q"),
+        "tooltip": _tooltip("Năm:N", "Xếp loại:N", "Số đơn vị:Q", _channel("Nhãn:N", title="Tỷ lệ")),
+    }
+    pie = {
+        "mark": {"type": "arc", "outerRadius": 90, "stroke": "#fff"},
+        "encoding": {**encoding, "color": _channel(
+            "Xếp loại:N", scale=_rating_scale(ratings), sort=ratings,
+            legend={"title": "Xếp loại", "orient": "bottom"})},
+    }
+    labels = {
+        "mark": {"type": "text", "radius": 112, "fontSize": 12},
+        "encoding": {**encoding, "text": _channel("Nhãn:N"), "color": {"value": "#333"}},
+    }
+    return _top_level({
+        "facet": {"column": _channel("Năm:N", title=None, sort=[f"Năm {year - 1}", f"Năm {year}"],
+                                     header={"labelFontSize": 14})},
+        "spec": {"layer": [pie, labels], "width": 240, "height": 240},
+        "title": f"Tỷ lệ xếp loại – {group.label}",
+    }, values)
 
 
 def scores(group: content.Group, national: bool = False) -> dict | None:
     """A bar per unit, in rank order: its percentage (or index), coloured by its rating."""
-    import altair as alt
-
     field, title = ("Chỉ số", "Chỉ số tổng thể") if national else ("Tỷ lệ (%)", "Tỷ lệ điểm đạt (%)")
     values = []
     for row in group.rows:
@@ -88,34 +121,29 @@ def scores(group: content.Group, national: bool = False) -> dict | None:
         })
     if not values:
         return None
-    ratings = list(dict.fromkeys(v["Xếp loại"] for v in values))
-    base = alt.Chart(alt.Data(values=values)).encode(
+    ratings = _unique(v["Xếp loại"] for v in values)
+    encoding = {
         # an explicit order: the rows come in rank order (unranked last)
-        y=alt.Y("Đơn vị:N", sort=_unique(v["Đơn vị"] for v in values), title=None,
-                axis=alt.Axis(labelLimit=320)),
-        x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(domain=[0, 1] if national else [0, 100])),
-        tooltip=["Đơn vị:N", alt.Tooltip("Nhãn:N", title=title), "Xếp loại:N", "Xếp hạng:Q"],
-    )
-    bars = base.mark_bar().encode(
-        color=(alt.value("#1e88e5") if national else
-               alt.Color("Xếp loại:N", scale=_rating_scale(ratings), legend=alt.Legend(orient="bottom")))
-    )
-    text = base.mark_text(align="left", dx=3, fontSize=10).encode(text="Nhãn:N")
-    chart = alt.layer(bars, text).properties(
-        width=300 if national else 520, height=max(60, (14 if national else 18) * len(values)),
-        title=f"{title} – {group.label}"
-    )
-    return _config(chart).to_dict()
-
-
-def _unique(items) -> list:
-    return list(dict.fromkeys(items))
+        "y": _channel("Đơn vị:N", sort=_unique(v["Đơn vị"] for v in values), title=None,
+                      axis={"labelLimit": 320}),
+        "x": _channel(f"{field}:Q", title=title, scale={"domain": [0, 1] if national else [0, 100]}),
+        "tooltip": _tooltip("Đơn vị:N", _channel("Nhãn:N", title=title), "Xếp loại:N", "Xếp hạng:Q"),
+    }
+    colour = ({"value": "#1e88e5"} if national else
+              _channel("Xếp loại:N", scale=_rating_scale(ratings), legend={"orient": "bottom"}))
+    bars = {"mark": {"type": "bar"}, "encoding": {**encoding, "color": colour}}
+    text = {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 10},
+            "encoding": {**encoding, "text": _channel("Nhãn:N")}}
+    return _top_level({
+        "layer": [bars, text],
+        "width": 300 if national else 520,
+        "height": max(60, (14 if national else 18) * len(values)),
+        "title": f"{title} – {group.label}",
+    }, values)
 
 
 def category_averages(year: int, group: content.Group) -> dict | None:
     """Average index per category, last year beside this year (seed 001)."""
-    import altair as alt
-
     values = []
     for a in group.averages:
         name = a["criterion_name"]
@@ -127,23 +155,26 @@ def category_averages(year: int, group: content.Group) -> dict | None:
                            "Nhãn": vietnamese.index(a["avg_index"])})
     if not values:
         return None
-    names = list(dict.fromkeys(v["Hạng mục"] for v in values))
-    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
-        x=alt.X("Hạng mục:N", sort=names, title=None, axis=alt.Axis(labelAngle=-20, labelLimit=200)),
-        xOffset=alt.XOffset("Năm:N", sort=[str(year - 1), str(year)]),
-        y=alt.Y("Chỉ số trung bình:Q", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("Năm:N", sort=[str(year - 1), str(year)],
-                        scale=alt.Scale(range=["#90caf9", "#1565c0"]), legend=alt.Legend(orient="bottom")),
-        tooltip=["Hạng mục:N", "Năm:N", alt.Tooltip("Nhãn:N", title="Chỉ số trung bình")],
-    ).properties(width=max(360, 90 * len(names)), height=260,
-                 title=f"Chỉ số trung bình theo hạng mục – {group.label}")
-    return _config(chart).to_dict()
+    names = _unique(v["Hạng mục"] for v in values)
+    years = [str(year - 1), str(year)]
+    return _top_level({
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": _channel("Hạng mục:N", sort=names, title=None, axis={"labelAngle": -20, "labelLimit": 200}),
+            "xOffset": _channel("Năm:N", sort=years),
+            "y": _channel("Chỉ số trung bình:Q", scale={"domain": [0, 1]}),
+            "color": _channel("Năm:N", sort=years, scale={"range": ["#90caf9", "#1565c0"]},
+                              legend={"orient": "bottom"}),
+            "tooltip": _tooltip("Hạng mục:N", "Năm:N", _channel("Nhãn:N", title="Chỉ số trung bình")),
+        },
+        "width": max(360, 90 * len(names)),
+        "height": 260,
+        "title": f"Chỉ số trung bình theo hạng mục – {group.label}",
+    }, values)
 
 
 def rank_movement(year: int, group: content.Group) -> dict | None:
     """Each unit's rank last year and this year: an arrow per unit, in this year's order."""
-    import altair as alt
-
     values = [
         {
             "Đơn vị": row["unit_name"],
@@ -158,33 +189,37 @@ def rank_movement(year: int, group: content.Group) -> dict | None:
     ]
     if not values:
         return None
-    y = alt.Y("Đơn vị:N", sort=_unique(v["Đơn vị"] for v in values), title=None,
-              axis=alt.Axis(labelLimit=240))
-    colour = alt.Color("Hướng:N", scale=alt.Scale(
-        domain=["Tăng hạng", "Giữ nguyên", "Giảm hạng"], range=["#2e7d32", "#757575", "#c62828"]),
-        legend=alt.Legend(orient="bottom", title=None))
-    tooltip = ["Đơn vị:N", "Năm trước:Q", "Xếp hạng:Q", "Thay đổi:Q"]
-    data = alt.Data(values=values)
-    lines = alt.Chart(data).mark_rule(strokeWidth=2).encode(
-        y=y, x=alt.X("Năm trước:Q", title=f"Xếp hạng (năm {year - 1} → năm {year})",
-                     scale=alt.Scale(reverse=True, zero=False)),
-        x2="Xếp hạng:Q", color=colour, tooltip=tooltip)
-    before = alt.Chart(data).mark_point(filled=False, size=30).encode(
-        y=y, x="Năm trước:Q", color=colour, tooltip=tooltip)
-    after = alt.Chart(data).mark_point(filled=True, size=50).encode(
-        y=y, x="Xếp hạng:Q", color=colour, tooltip=tooltip)
-    chart = alt.layer(lines, before, after).properties(
-        width=300, height=max(60, 14 * len(values)), title=f"Thay đổi thứ hạng – {group.label}")
-    return _config(chart).to_dict()
+    encoding = {
+        "y": _channel("Đơn vị:N", sort=_unique(v["Đơn vị"] for v in values), title=None,
+                      axis={"labelLimit": 240}),
+        "color": _channel("Hướng:N", legend={"orient": "bottom", "title": None}, scale={
+            "domain": ["Tăng hạng", "Giữ nguyên", "Giảm hạng"], "range": ["#2e7d32", "#757575", "#c62828"]}),
+        "tooltip": _tooltip("Đơn vị:N", "Năm trước:Q", "Xếp hạng:Q", "Thay đổi:Q"),
+    }
+    lines = {
+        "mark": {"type": "rule", "strokeWidth": 2},
+        "encoding": {**encoding, "x2": {"field": "Xếp hạng"}, "x": _channel(
+            "Năm trước:Q", title=f"Xếp hạng (năm {year - 1} → năm {year})",
+            scale={"reverse": True, "zero": False})},
+    }
+    before = {"mark": {"type": "point", "filled": False, "size": 30},
+              "encoding": {**encoding, "x": _channel("Năm trước:Q")}}
+    after = {"mark": {"type": "point", "filled": True, "size": 50},
+             "encoding": {**encoding, "x": _channel("Xếp hạng:Q")}}
+    return _top_level({
+        "layer": [lines, before, after],
+        "width": 300,
+        "height": max(60, 14 * len(values)),
+        "title": f"Thay đổi thứ hạng – {group.label}",
+    }, values)
 
 
 def vega_bundle() -> str:
     """The JavaScript that draws the charts (vega, vega-lite, vega-embed), for the Vega-Lite
-    version this Altair writes, to embed in each report."""
-    import altair as alt
+    version the specs are written for, to embed in each report."""
     import vl_convert
 
-    major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
+    major, minor = VEGA_LITE_VERSION.lstrip("v").split(".")[:2]
     bundle = vl_convert.javascript_bundle(vl_version=f"{major}.{minor}")
     if "</script" in bundle.lower():  # it is embedded in a <script> element as it is
         raise ValueError("the Vega bundle cannot be embedded in a <script> element")

@@ -1,6 +1,7 @@
 """What a report says, read from the published marts: the tables, and the summary text
-written in the style of the publications (seeds 000–004). Pure but for `read_marts`:
-figures come from the marts as they are (exact Decimals), nothing is re-scored here."""
+written in the style of the publications (seeds 000–004). Pure but for `read_marts` and
+`year_digests`: figures come from the marts as they are (exact Decimals), nothing is
+re-scored here."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -63,19 +64,61 @@ class Report:
     notes: list[str] = field(default_factory=list)  # province-wide lines (across peer groups)
 
 
-def read_marts(path: Path) -> dict[str, list[dict]]:
-    """Every table a report needs, as rows of dicts, read as a BI tool does: read-only.
-    Rows come in the marts' order; the rating distribution's is the framework's band order."""
+def source_years(table: str, year: int) -> tuple[int, int]:
+    """The years of `table` one year's reports are made from (first, last): that year,
+    and for the rating distribution the year before too (a provincial report sets the
+    two side by side)."""
+    return (year - 1, year) if table == "provincial_rating_distribution" else (year, year)
+
+
+def read_marts(path: Path, year: int) -> dict[str, list[dict]]:
+    """Every row one year's reports are made from, by table, as rows of dicts, read as a
+    BI tool does: read-only. Rows come in the marts' order; the rating distribution's is
+    the framework's band order."""
     import duckdb
 
     tables = {}
     with duckdb.connect(str(path), read_only=True) as con:
         for table in REPORT_TABLES:
+            first, last = source_years(table, year)
             order = "year, province_code, unit_type, band_order" if table == "provincial_rating_distribution" else "rowid"
-            cursor = con.execute(f"select * from {table} order by {order}")
+            cursor = con.execute(
+                f"select * from {table} where year between $first and $last order by {order}",
+                {"first": first, "last": last},
+            )
             columns = [column[0] for column in cursor.description]
             tables[table] = [dict(zip(columns, row)) for row in cursor.fetchall()]
     return tables
+
+
+def year_digests(path: Path) -> dict[int, str]:
+    """Per year that has reports, a digest of every row `read_marts` reads for it: the
+    same digest, the same reports. DuckDB hashes each whole row (64 bits, in the marts'
+    order) in a small part of the time it takes to read the rows into Python; its hash
+    may change with its version, which the reports' fingerprints include."""
+    import hashlib
+
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        years = [year for (year,) in con.execute(
+            "select year from provincial_ranking union select year from national_ranking order by year"
+        ).fetchall()]
+        row_hashes = {
+            table: dict(con.execute(
+                f"select year, md5(string_agg(hash(r)::varchar, ',' order by r.rowid)) from {table} as r group by year"
+            ).fetchall())
+            for table in REPORT_TABLES
+        }
+    digests = {}
+    for year in years:
+        digest = hashlib.sha256()
+        for table in REPORT_TABLES:
+            first, last = source_years(table, year)
+            for source in range(first, last + 1):
+                digest.update(f"{table} {source} {row_hashes[table].get(source, '-')}\n".encode("utf-8"))
+        digests[year] = digest.hexdigest()
+    return digests
 
 
 def group_meta(unit_type: str) -> tuple[str, str, str]:
