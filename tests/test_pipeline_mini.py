@@ -127,3 +127,26 @@ def test_the_publish_step_shows_the_publication_in_the_ui(published, instance):
     assert ranking_metadata["dagster/row_count"].value == 12
     columns = {column.name for column in ranking_metadata["dagster/column_schema"].value.columns}
     assert {"score_pct", "rank_prev", "held_back_values"} <= columns
+
+
+def test_dbt_unit_tests_pass(mini_run, tmp_path):
+    """dbt's unit tests are left out of the runs (they test the SQL, not the data): here
+    they run, every one, on the mini warehouse the models were built in."""
+    import json
+    import os
+    import subprocess
+
+    from orchestration.dbt_project import DBT_PROJECT_DIR, dbt_executable
+
+    work = mini_run[0]
+    env = {**os.environ, "EGOV_WAREHOUSE": str(work / "warehouse.duckdb")}
+    result = subprocess.run(
+        [dbt_executable(), "test", "--select", "test_type:unit", "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(tmp_path)],
+        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    results = json.loads((tmp_path / "run_results.json").read_text())["results"]
+    assert {r["unique_id"] for r in results} == set(manifest["unit_tests"])
+    assert len(results) >= 7 and all(r["status"] == "pass" for r in results)
