@@ -1,8 +1,9 @@
 """Files under EGOV_DATA_DIR into the warehouse's `raw` schema.
 
-Bulk data goes through DuckDB's own CSV reader (or openpyxl for XLSX) into a table of
-cells whose columns we name ourselves (c0, c1, …); the file's header only decides, in
-Python, which of those columns means what. No input text is ever pasted into SQL.
+Bulk data goes through DuckDB's own CSV reader (or calamine for XLSX) as cells whose
+columns we name ourselves (c0, c1, …); each file's header only decides, in Python, which
+of those columns means what, and reaches SQL as bound parameters. Thousands of files are
+read by a handful of statements (see _Group). No input text is ever pasted into SQL.
 """
 
 import csv
