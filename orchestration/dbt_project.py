@@ -3,9 +3,11 @@ before anything that needs it is imported (`python -m orchestration.dbt_project`
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -46,6 +48,11 @@ def prepare_run(settings: Settings) -> None:
     target = DBT_PROJECT_DIR / "target" / f"parse-{key}"
     if _is_stale(target / "partial_parse.msgpack"):
         _parse(target)
+    _prune_step_folders(target)
+    _prune_step_folders(target.parent)  # runs from the UI use the prepared state's folder
+    for other in target.parent.glob("parse-*"):  # states of warehouses unused for a week
+        if other != target and time.time() - other.stat().st_mtime > 7 * 24 * 3600:
+            shutil.rmtree(other, ignore_errors=True)
     os.environ["DBT_TARGET_PATH"] = str(target)
 
 
@@ -66,12 +73,29 @@ def _is_stale(built_file: Path) -> bool:
     if not built_file.exists():
         return True
     built = built_file.stat().st_mtime
-    target = DBT_PROJECT_DIR / "target"
-    return any(
-        path.stat().st_mtime > built
-        for path in DBT_PROJECT_DIR.rglob("*")
-        if path.suffix in {".sql", ".yml", ".yaml"} and target not in path.parents
-    )
+    return any(path.stat().st_mtime > built for path in _project_files())
+
+
+def _project_files():
+    """The dbt project's own files, not what dbt writes (target/, logs/: thousands)."""
+    for path in DBT_PROJECT_DIR.iterdir():
+        if path.is_file() and path.suffix in {".yml", ".yaml"}:
+            yield path
+        elif path.is_dir() and path.name not in {"target", "logs", "dbt_packages"}:
+            yield from (p for p in path.rglob("*") if p.suffix in {".sql", ".yml", ".yaml"})
+
+
+# dagster-dbt's folder for one dbt step: <step>-<run id[:7]>-<7 hex>
+STEP_FOLDER = re.compile(r".+-[0-9a-f]{7}-[0-9a-f]{7}")
+
+
+def _prune_step_folders(target: Path, keep: int = 9) -> None:
+    """dagster-dbt gives every dbt step a folder of its own (a manifest, the compiled SQL,
+    run results: megabytes) and never removes it: keep the last few runs' only."""
+    steps = sorted((p for p in target.iterdir() if p.is_dir() and STEP_FOLDER.fullmatch(p.name)),
+                   key=lambda p: p.stat().st_mtime)
+    for folder in steps[:-keep]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -28,3 +28,28 @@ def test_dbt_tests_are_asset_checks():
 
 def test_annual_job_exists():
     assert defs.resolve_job_def("annual_run") is not None
+
+
+def test_only_the_last_dbt_step_folders_are_kept(tmp_path):
+    import os
+
+    from orchestration import dbt_project
+
+    for n in range(12):
+        folder = tmp_path / f"dbt_marts-{n:07x}-abcdef{n % 10}"
+        folder.mkdir()
+        (folder / "manifest.json").write_text("{}")
+        os.utime(folder, (n, n))
+    (tmp_path / "compiled").mkdir()  # dbt's own, not a step's
+    dbt_project._prune_step_folders(tmp_path, keep=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "compiled", "dbt_marts-0000009-abcdef9", "dbt_marts-000000a-abcdef0", "dbt_marts-000000b-abcdef1"]
+
+
+def test_dbt_outputs_do_not_make_the_manifest_stale():
+    from orchestration import dbt_project
+
+    files = list(dbt_project._project_files())
+    assert dbt_project.DBT_PROJECT_DIR / "dbt_project.yml" in files
+    assert any(p.parent.name == "macros" for p in files)
+    assert not any("target" in p.relative_to(dbt_project.DBT_PROJECT_DIR).parts for p in files)
