@@ -521,9 +521,13 @@ def load_submissions(
     con.begin()
     for table in ("submissions", "file_issues"):
         con.execute(f"delete from raw.{table} where $years is null or list_contains($years, year)", {"years": years})
-    con.execute("insert into raw.submissions select * from raw.submissions_staged")
+    if con.execute("select count(*) from raw.submissions").fetchall()[0][0]:
+        con.execute("insert into raw.submissions select * from raw.submissions_staged")
+        con.execute("drop table raw.submissions_staged")
+    else:  # no other year's rows to keep: the staged table becomes the table, uncopied
+        con.execute("drop table raw.submissions")
+        con.execute("alter table raw.submissions_staged rename to submissions")
     insert_rows(con, "file_issues", [issue.as_row() for issue in issues])
-    con.execute("drop table raw.submissions_staged")
     con.commit()
     values = con.execute(
         "select count(*) from raw.submissions where $years is null or list_contains($years, year)",
