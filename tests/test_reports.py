@@ -129,6 +129,28 @@ def test_2018_annex_from_input_names_the_created_unit(hostile):
     assert "@SUM(A1)" in rows and rows["@SUM(A1)"]["Cơ quan, đơn vị"].data_type == "s"
 
 
+def test_annex_text_that_xlsxwriter_would_take_for_xml_stays_text(tmp_path):
+    # XlsxWriter writes a string from "<r>" to "</r>" as the XML of a rich string, unescaped:
+    # this name would add shared strings and shift the text of every later cell
+    from orchestration.reports import annex
+    from orchestration.reports.content import Group, Report
+
+    names = ["<r><t>a</t></r></si><si><t>injected</t></si><si><r><t>b</t></r>", "Sở Y tế", "Sở\x01Nội vụ"]
+    rows = [{"stt": i, "unit_name": name, "scores": [], "total_score": D(1), "max_applicable": D(2),
+             "score_pct": D(50), "rating": "Khá", "ranked": True, "rank": i, "note": None}
+            for i, name in enumerate(names, start=1)]
+    group = Group(unit_type="department", label="Khối các sở", noun="cơ quan", sheet="Sở",
+                  criteria=[], rows=rows)
+    report = Report(kind="province", year=2017, code="46", title="Kết quả", evaluator_name="<r>x</r>",
+                    groups=[group])
+    annex.write_annex(report, tmp_path / "46.xlsx")
+    cells = annex_rows(tmp_path / "46.xlsx")
+    # a control character is kept as Excel writes it, _xHHHH_ (openpyxl does not decode it)
+    assert list(cells) == names[:2] + ["Sở_x0001_Nội vụ"]
+    assert all(row["Cơ quan, đơn vị"].data_type == "s" for row in cells.values())
+    assert [row["Xếp loại"].value for row in cells.values()] == ["Khá"] * 3
+
+
 def test_hostile_report_in_a_browser_runs_no_injected_script(hostile):
     result = open_page(ensure_chromium(), hostile / "2017" / "46.html",
                        ARTIFACTS / "hostile-2017-46.png")

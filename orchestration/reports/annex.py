@@ -1,28 +1,42 @@
 """The report's annex as an Excel workbook, laid out as the official annexes are: one sheet
 per peer group, a title, then STT, unit, points per criterion, total, maximum, %, rating,
 rank (the national annex: the index per category, the overall index and the ranks).
+Written by XlsxWriter: openpyxl, with an object for every cell and style and a temporary
+file per sheet, took longer for a national run's ~640 annexes than the rest of the
+publication together.
 
 Numbers are written as numbers (exact Decimals, shown with the annex's decimals). Text that
 comes from the input (unit and criterion names, reasons) is always written as text: a name
-starting with "=", "+", "-" or "@" must never become a formula (CSV/formula injection);
-`xlsx.Sheet.text` makes sure of it.
+starting with "=", "+", "-" or "@" must never become a formula (CSV/formula injection), so
+every text goes through `_Cells.text`, which calls `write_string`, never `write()` (that one
+takes "=…" for a formula), and marks text Excel would take for a formula once the cell is
+edited quotePrefix, as Excel marks it when one types such text.
 """
 
 import os
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
+import xlsxwriter
+
 from . import vietnamese
 from .content import Group, Report
-from .xlsx import Sheet, Style, column_letter, write_workbook
 
 POINTS, PERCENT, INDEX, WHOLE, CHANGE = "0.00", "0.00", "0.0000", "0", "+0;-0;0"
-TITLE = Style(bold=True, size=12, centred=True)
-SUBTITLE = Style(italic=True, size=11, centred=True)
-HEADER = Style(bold=True, fill="DDEBF7", border=True, centred=True)
-HEADER_ROW = 5  # below three title lines and a blank one
-# a table cell, by its number format (None: General, for the text columns)
-CELL = {fmt: Style(number_format=fmt or "General", border=True) for fmt in (None, POINTS, INDEX, WHOLE, CHANGE)}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CENTRED = {"align": "center", "valign": "vcenter", "text_wrap": True}
+STYLES = {
+    "title": {"bold": True, "font_size": 12, **CENTRED},
+    "subtitle": {"italic": True, **CENTRED},
+    "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, **CENTRED},
+    # a table cell, by its number format ("General" for the text columns)
+    **{fmt: {"num_format": fmt, "border": 1} for fmt in ("General", POINTS, INDEX, WHOLE, CHANGE)},
+}
+HEADER_ROW = 4  # counted from 0, as XlsxWriter counts: below three title lines and a blank one
+# XlsxWriter writes the creation time into the workbook: a fixed one (its parts' time in the
+# zip file is fixed too), so that the same marts give the same file
+CREATED = datetime(1980, 1, 1, tzinfo=timezone.utc)
 
 
 def number(value):
@@ -37,29 +51,59 @@ def number(value):
 
 
 def write_annex(report: Report, path: Path) -> None:
-    used = set()
-    sheets = []
-    for group in report.groups:
-        if report.kind == "national":
-            sheets.append(_national_sheet(_sheet_title(group.sheet, used), report, group))
-        else:
-            sheets.append(_provincial_sheet(_sheet_title(group.sheet, used), report, group))
     partial = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    write_workbook(partial, sheets, title=report.title, language="vi-VN")
+    # in_memory: the parts are put together in memory, not in a temporary file each
+    with xlsxwriter.Workbook(partial, {"in_memory": True}) as workbook:
+        # XlsxWriter has no language property (the old writer set dc:language to vi-VN)
+        workbook.set_properties({"title": report.title, "author": "egov-warehouse", "created": CREATED})
+        cells = _Cells(workbook)
+        used = set()
+        for group in report.groups:
+            worksheet = workbook.add_worksheet(_sheet_title(group.sheet, used))
+            if report.kind == "national":
+                _national_sheet(worksheet, cells, report, group)
+            else:
+                _provincial_sheet(worksheet, cells, report, group)
     os.replace(partial, path)
 
 
 def _sheet_title(name: str, used: set) -> str:
-    title = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Sheet"
+    """A name Excel accepts: none of []:*?/\\, no apostrophe at either end, at most 31
+    characters, unique whatever the case."""
+    title = "".join(c for c in name if c not in "[]:*?/\\")[:31].strip("'") or "Sheet"
     base, n = title, 2
-    while title in used:
-        title = f"{base[:28]} {n}"
+    while title.lower() in used:
+        title = base[:28].rstrip("'") + f" {n}"
         n += 1
-    used.add(title)
+    used.add(title.lower())
     return title
 
 
-def _provincial_sheet(title: str, report: Report, group: Group) -> Sheet:
+class _Cells:
+    """Writes the cells of one workbook, making each format it needs once."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        self.workbook = workbook
+        self.formats = {}
+
+    def format(self, style: str, quote_prefix: bool = False):
+        key = (style, quote_prefix)
+        if key not in self.formats:
+            self.formats[key] = self.workbook.add_format({**STYLES[style], "quote_prefix": quote_prefix})
+        return self.formats[key]
+
+    def text(self, worksheet, row: int, column: int, text: str, style: str) -> None:
+        cell_format = self.format(style, quote_prefix=text.startswith(FORMULA_PREFIXES))
+        if text.startswith("<r>") and text.endswith("</r>"):
+            # XlsxWriter takes such a string for the XML of a rich string and writes it
+            # unescaped (a name could rewrite the shared strings: other cells' text). As a
+            # rich string of two runs in the cell's own font it is escaped as usual.
+            worksheet.write_rich_string(row, column, cell_format, text[0], cell_format, text[1:], cell_format)
+        else:
+            worksheet.write_string(row, column, text, cell_format)
+
+
+def _provincial_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None:
     n = len(group.criteria)
     headers = (
         [("STT", 6), ("Cơ quan, đơn vị", 42)]
@@ -67,76 +111,89 @@ def _provincial_sheet(title: str, report: Report, group: Group) -> Sheet:
         + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Tỷ lệ (%)", 10), ("Xếp loại", 12),
            ("Xếp hạng", 9), ("Ghi chú", 36)]
     )
-    formats = [WHOLE, None] + [POINTS] * n + [POINTS, POINTS, PERCENT, None, WHOLE, None]
-    sheet = _head(title, report, group, headers)
+    formats = [WHOLE, "General"] + [POINTS] * n + [POINTS, POINTS, PERCENT, "General", WHOLE, "General"]
+    _head(worksheet, cells, report, group, headers)
     for r, row in enumerate(group.rows, start=HEADER_ROW + 1):
-        cells = [row["stt"], row["unit_name"]]
+        values = [row["stt"], row["unit_name"]]
         for score in row["scores"]:
             if score and not score["applicable"]:
-                cells.append("KAD")  # không áp dụng, as the annexes mark it
+                values.append("KAD")  # không áp dụng, as the annexes mark it
             else:
-                cells.append(number(score["score"]) if score else None)
-        cells += [number(row["total_score"]), number(row["max_applicable"]), number(row["score_pct"]),
-                  row["rating"] or ("Không xếp hạng" if not row["ranked"] else None),
-                  row["rank"], row["note"] or None]
-        _write_row(sheet, r, cells, formats)
-    _finish(sheet, len(group.rows))
-    return sheet
+                values.append(number(score["score"]) if score else None)
+        values += [number(row["total_score"]), number(row["max_applicable"]), number(row["score_pct"]),
+                   row["rating"] or ("Không xếp hạng" if not row["ranked"] else None),
+                   row["rank"], row["note"] or None]
+        _write_row(worksheet, cells, r, values, formats)
+    _finish(worksheet, len(headers), len(group.rows))
 
 
-def _national_sheet(title: str, report: Report, group: Group) -> Sheet:
+def _national_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None:
     headers = (
         [("STT", 6), ("Tỉnh, thành phố" if group.unit_type == "province" else "Cơ quan", 30)]
         + [(f"{c['name']} (chỉ số)", 14) for c in group.criteria]
         + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Chỉ số tổng thể", 12), ("Xếp hạng", 9),
            ("Xếp hạng năm trước", 11), ("Thay đổi", 9), ("Ghi chú", 30)]
     )
-    formats = ([WHOLE, None] + [INDEX] * len(group.criteria)
-               + [POINTS, POINTS, INDEX, WHOLE, WHOLE, CHANGE, None])
-    sheet = _head(title, report, group, headers)
+    formats = ([WHOLE, "General"] + [INDEX] * len(group.criteria)
+               + [POINTS, POINTS, INDEX, WHOLE, WHOLE, CHANGE, "General"])
+    _head(worksheet, cells, report, group, headers)
     for r, row in enumerate(group.rows, start=HEADER_ROW + 1):
-        cells = [row["stt"], row["unit_name"]]
+        values = [row["stt"], row["unit_name"]]
         # a category that does not apply is left empty here (the HTML table says KAD)
-        cells += [number(score["index"]) if score and score["applicable"] else None for score in row["scores"]]
-        cells += [number(row["total_score"]), number(row["max_applicable"]), number(row["index"]),
-                  row["rank"], row["rank_prev"], row["rank_change"], row["note"] or None]
-        _write_row(sheet, r, cells, formats)
-    _finish(sheet, len(group.rows))
-    return sheet
+        values += [number(score["index"]) if score and score["applicable"] else None for score in row["scores"]]
+        values += [number(row["total_score"]), number(row["max_applicable"]), number(row["index"]),
+                   row["rank"], row["rank_prev"], row["rank_change"], row["note"] or None]
+        _write_row(worksheet, cells, r, values, formats)
+    _finish(worksheet, len(headers), len(group.rows))
 
 
-def _head(title: str, report: Report, group: Group, headers: list[tuple[str, int]]) -> Sheet:
-    """A sheet with its title lines and header row."""
-    sheet = Sheet(title, column_widths=[width for _, width in headers])
-    width = len(headers)
+def _head(worksheet, cells: _Cells, report: Report, group: Group, headers: list[tuple[str, int]]) -> None:
+    """The column widths, the title lines and the header row."""
+    for c, (_, width) in enumerate(headers):
+        # XlsxWriter counts a width as Excel shows it, the file's width less the cell's
+        # padding; these are the file's widths (as openpyxl wrote them), 7 pixels a character
+        worksheet.set_column_pixels(c, c, width * 7)
+    last = len(headers) - 1
     titles = [
-        ("PHỤ LỤC", TITLE),
-        (report.title.upper(), TITLE),
-        (f"{group.label} – {report.evaluator_name}", SUBTITLE),
+        ("PHỤ LỤC", "title"),
+        (report.title.upper(), "title"),
+        (f"{group.label} – {report.evaluator_name}", "subtitle"),
     ]
-    for r, (text, style) in enumerate(titles, start=1):
-        sheet.text(r, 1, text, style)
-        sheet.merged.append(f"A{r}:{column_letter(width)}{r}")
-    sheet.row_heights[2] = 32
-    for c, (text, _) in enumerate(headers, start=1):
-        sheet.text(HEADER_ROW, c, text, HEADER)
-    sheet.row_heights[HEADER_ROW] = 60
-    sheet.frozen_at = (HEADER_ROW + 1, 3)  # the header and the STT and unit columns stay
-    return sheet
+    worksheet.set_row(1, 32)  # written 32.25: XlsxWriter rounds a height to whole pixels (43)
+    for r, (text, style) in enumerate(titles):
+        # merge_range writes its text with write(): the text is written again as text
+        worksheet.merge_range(r, 0, r, last, "", cells.format(style))
+        cells.text(worksheet, r, 0, text, style)
+    worksheet.set_row(HEADER_ROW, 60)
+    for c, (text, _) in enumerate(headers):
+        cells.text(worksheet, HEADER_ROW, c, text, "header")
+    worksheet.freeze_panes(HEADER_ROW + 1, 2)  # the header and the STT and unit columns stay
 
 
-def _write_row(sheet: Sheet, r: int, cells: list, formats: list) -> None:
+def _write_row(worksheet, cells: _Cells, r: int, values: list, formats: list) -> None:
     """One table row; every cell is bordered, empty or not. Text is whatever is a str:
     names, ratings and notes, and "KAD" in a criterion column."""
-    for c, (value, fmt) in enumerate(zip(cells, formats), start=1):
+    for c, (value, fmt) in enumerate(zip(values, formats)):
         if isinstance(value, str):
-            sheet.text(r, c, value, CELL[fmt])
+            cells.text(worksheet, r, c, value, fmt)
+        elif value is None:
+            worksheet.write_blank(r, c, None, cells.format(fmt))
+        elif isinstance(value, (int, Decimal)):
+            # XlsxWriter writes a number with format(value, ".16G"): given the Decimal, the
+            # cell holds its digits (0.56), where the float would be 0.5600000000000001
+            worksheet.write_number(r, c, value, cells.format(fmt))
         else:
-            sheet.number(r, c, value, CELL[fmt])
+            raise TypeError(f"not an exact number: {value!r}")
 
 
-def _finish(sheet: Sheet, count: int) -> None:
+def _finish(worksheet, width: int, count: int) -> None:
+    """The filter over the table, and the print settings: landscape, one page wide, the
+    header row on every page, openpyxl's margins."""
     if count:
-        last_column = column_letter(len(sheet.column_widths))
-        sheet.auto_filter = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + count}"
-    sheet.print_title_row = HEADER_ROW
+        worksheet.autofilter(HEADER_ROW, 0, HEADER_ROW + count, width - 1)
+    worksheet.repeat_rows(HEADER_ROW)
+    worksheet.set_landscape()
+    worksheet.fit_to_pages(1, 0)
+    worksheet.set_margins(left=0.75, right=0.75, top=1, bottom=1)
+    worksheet.set_header(margin=0.5)
+    worksheet.set_footer(margin=0.5)
