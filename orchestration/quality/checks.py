@@ -44,7 +44,7 @@ TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*")
 # read; the expect_table_* ones read only the table's column names and its row count.
 COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 # The years of a yearly table are validated in batches of about this many rows at most.
-ROWS_PER_BATCH = 500_000
+ROWS_PER_BATCH = 1_000_000
 
 
 class SuiteError(ValueError):
