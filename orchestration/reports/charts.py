@@ -10,6 +10,10 @@ time it took to publish a national run's 600 reports. tests/test_reports.py vali
 specs of real reports against the Vega-Lite schema instead.
 """
 
+import os
+import tempfile
+from pathlib import Path
+
 from . import content, vietnamese
 
 # The Vega-Lite version the specs are written for; `vega_bundle` embeds the same minor release.
@@ -216,11 +220,21 @@ def rank_movement(year: int, group: content.Group) -> dict | None:
 
 def vega_bundle() -> str:
     """The JavaScript that draws the charts (vega, vega-lite, vega-embed), for the Vega-Lite
-    version the specs are written for, to embed in each report."""
+    version the specs are written for, to embed in each report.
+
+    vl-convert takes over a second to bundle it, in every process that renders: the bundle
+    is kept in the temporary directory, under the name of the versions it is made of."""
     import vl_convert
 
     major, minor = VEGA_LITE_VERSION.lstrip("v").split(".")[:2]
-    bundle = vl_convert.javascript_bundle(vl_version=f"{major}.{minor}")
+    cached = Path(tempfile.gettempdir()) / f"egov-vega-bundle-{vl_convert.__version__}-{major}.{minor}.js"
+    try:
+        bundle = cached.read_text(encoding="utf-8")
+    except OSError:
+        bundle = vl_convert.javascript_bundle(vl_version=f"{major}.{minor}")
+        partial = cached.with_name(f"{cached.name}.tmp-{os.getpid()}")
+        partial.write_text(bundle, encoding="utf-8")
+        os.replace(partial, cached)  # whole or not at all, when two workers race
     if "</script" in bundle.lower():  # it is embedded in a <script> element as it is
         raise ValueError("the Vega bundle cannot be embedded in a <script> element")
     return bundle
