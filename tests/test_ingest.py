@@ -128,6 +128,14 @@ def test_files_read_together_keep_their_own_columns_and_rows(tmp_path, con, monk
     ])
 
 
+def test_files_with_a_header_only_load_nothing_and_refuse_nothing(tmp_path, con):
+    year = tmp_path / "submissions" / "2018"
+    write(year / "a.csv", "unit_code,indicator_code,value\n")
+    write(year / "b.csv", "unit_code;HT.1;HT.2")
+
+    assert load.load_submissions(con, tmp_path) == {"files": 2, "values": 0, "refused_files": 0}
+
+
 def test_an_unreadable_file_among_many_is_refused_alone(tmp_path, con):
     year = tmp_path / "submissions" / "2018"
     for n in range(3):

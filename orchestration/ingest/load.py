@@ -386,6 +386,8 @@ def _check_chunk(con: duckdb.DuckDBPyConnection, read: dict, expected: int) -> N
 def _insert_group(con: duckdb.DuckDBPyConnection, group: _Group, table: str) -> None:
     """Append a group's values to `table`. The column names pasted in are our own (c0, c1,
     …), never the file's text; the files' codes and names are bound as parameters."""
+    if group.kind == CHUNK and not group.records:
+        return  # headers only: no chunk was written
     columns = {f"c{i}": "varchar" for i in range(group.width)}
     params: dict = {"years": group.years, "sources": group.sources, **group.positions()}
     if group.kind == CHUNK:
