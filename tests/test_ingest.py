@@ -136,6 +136,27 @@ def test_files_with_a_header_only_load_nothing_and_refuse_nothing(tmp_path, con)
     assert load.load_submissions(con, tmp_path) == {"files": 2, "values": 0, "refused_files": 0}
 
 
+def test_a_chunk_whose_count_disagrees_is_read_file_by_file(tmp_path, con, monkeypatch):
+    """Rows of a chunk are given to their files by counting lines; were DuckDB to count
+    other records than Python, the group is read again file by file, rows unchanged."""
+    year = tmp_path / "submissions" / "2018"
+    write(year / "a.csv", "unit_code,indicator_code,value\n01,HT.1,1\n01,HT.2,2\n")
+    write(year / "b.csv", "unit_code,indicator_code,value\n02,HT.1,3\n")
+    expected = [
+        ("submissions/2018/a.csv", 2, "01", "HT.1", "1", None),
+        ("submissions/2018/a.csv", 3, "01", "HT.2", "2", None),
+        ("submissions/2018/b.csv", 2, "02", "HT.1", "3", None),
+    ]
+    # a miscount: each file's body gains a blank line that Python counts and DuckDB skips
+    add_text = load._Group.add_text
+    monkeypatch.setattr(load._Group, "add_text", lambda group, body: add_text(group, body + "\n"))
+
+    counts = load.load_submissions(con, tmp_path)
+
+    assert counts == {"files": 2, "values": 3, "refused_files": 0}
+    assert submissions(con) == expected
+
+
 def test_an_unreadable_file_among_many_is_refused_alone(tmp_path, con):
     year = tmp_path / "submissions" / "2018"
     for n in range(3):

@@ -80,3 +80,22 @@ def test_select_years():
         annual.select_years(known, [2016, 2019])
     with pytest.raises(ValueError, match="no such year"):
         annual.select_years(known, [2020])
+
+
+def test_a_one_year_run_leaves_other_years_unbuilt(full_run, monkeypatch):
+    """The yearly dbt step rebuilds only the run's years (read from raw.run_years): a row
+    only the warehouse has, in another year, survives it. Last in this module: it adds
+    a row to the shared warehouse."""
+    work, _ = full_run
+    warehouse = work / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("""insert into intermediate.int_indicator_points
+                       select * replace ('SENTINEL' as indicator_code) from intermediate.int_indicator_points
+                       where year = 2017 limit 1""")
+
+    materialize_all(MINI, work, monkeypatch, years=[2018], instance=dg.DagsterInstance.ephemeral())
+
+    sentinel = "indicator_code = 'SENTINEL'"
+    assert [row[1] for row in table_rows(warehouse, "intermediate", "int_indicator_points", sentinel)] == [2017]
+    with duckdb.connect(str(warehouse), read_only=True) as con:  # it exists only while dbt runs
+        assert not con.execute("select * from information_schema.tables where table_name = 'run_years'").fetchall()
