@@ -6,7 +6,7 @@ import sys
 import dagster as dg
 
 from .dbt_project import prepare_run
-from .partitions import discover_years, years_partitions
+from .partitions import discover_years, plausible_year, years_partitions
 from .settings import Settings
 
 # Dagster's run tags for a run over a range of partitions (what a single-run backfill sets).
@@ -15,7 +15,12 @@ RANGE_END = "dagster/asset_partition_range_end"
 
 
 def register_years(instance: dg.DagsterInstance, years: list[str]) -> None:
-    known = set(instance.get_dynamic_partitions(years_partitions.name))
+    """Add the years found; drop keys that are not plausible years, which an earlier
+    version registered from folders like `20180` and every run would then fail on."""
+    known = instance.get_dynamic_partitions(years_partitions.name)
+    for key in known:
+        if plausible_year(key) is None:
+            instance.delete_dynamic_partition(years_partitions.name, key)
     new = [year for year in years if year not in known]
     if new:
         instance.add_dynamic_partitions(years_partitions.name, new)

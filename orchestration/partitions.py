@@ -13,6 +13,17 @@ years_partitions = dg.DynamicPartitionsDefinition(name="years")
 single_run = dg.BackfillPolicy.single_run()
 
 _FRAMEWORK_YEARS = re.compile(r"^years:\s*\[([^\]]*)\]", re.MULTILINE)
+# The years an evaluation can be of: a folder or key outside them is a typo (`20180`).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def plausible_year(name: str) -> int | None:
+    """The year a folder name or partition key says, when it is exactly four ASCII digits
+    of a plausible year; None otherwise (`20l8`, `2019 `, `20180`, full-width digits)."""
+    if not re.fullmatch(r"[0-9]{4}", name):
+        return None
+    year = int(name)
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def discover_years(data_dir: Path) -> list[str]:
@@ -25,12 +36,14 @@ def discover_years(data_dir: Path) -> list[str]:
     years: set[int] = set()
     submissions = data_dir / "submissions"
     if submissions.is_dir():
-        years.update(int(p.name) for p in submissions.iterdir() if p.is_dir() and p.name.isdigit())
+        years.update(plausible_year(p.name) for p in submissions.iterdir() if p.is_dir())
+        years.discard(None)
     frameworks = data_dir / "frameworks"
     if frameworks.is_dir():
         for path in frameworks.glob("*.y*ml"):
             for match in _FRAMEWORK_YEARS.finditer(path.read_text(encoding="utf-8", errors="replace")):
-                years.update(int(y) for y in re.findall(r"\d{4}", match.group(1)))
+                years.update(plausible_year(y) for y in re.findall(r"[0-9]+", match.group(1)))
+                years.discard(None)
     return [str(y) for y in sorted(years)]
 
 
@@ -38,7 +51,7 @@ def year_keys(keys: Iterable[str]) -> list[int]:
     """Partition keys as years; anything that is not a year is refused."""
     years = []
     for key in keys:
-        if not re.fullmatch(r"\d{4}", str(key)):
+        if plausible_year(str(key)) is None:
             raise ValueError(f"not a year partition key: {key!r}")
         years.append(int(key))
     return sorted(years)

@@ -1,43 +1,53 @@
 {#-
-  Submission values as units write them (SPEC §3.3), typed in staging.
+  Submission values as units write them (SPEC §3.3), read in staging.
 
-  value_status: 'missing' (empty), 'na' (N/A, KAD, không áp dụng), 'number', or
-  'invalid' (text that is none of these, or a number with more than 6 decimals).
-  Numbers: `62.3`, `417,30` (decimal comma), `1.234,5` / `1.234.567` (dot thousands),
-  `1,234.5` (comma thousands), spaces inside (`4, 72`), a trailing `%`, a sign.
-  A single dot is a decimal point (`1.250` is 1.25): a lone dot-group is ambiguous, and
-  the international reading is the one that keeps ratios like 0.43 intact.
-  Booleans: có / yes / true / đạt are 1, không / no / false / không đạt are 0.
+  A number is read one way per file. Each value has two readings: with `.` as the decimal
+  mark (`,` grouping thousands: `1,234.5`) and with `,` as the decimal mark (`.` grouping:
+  `1.234,5`, `417,30`). A value with only one reading (`62.3`, `4,5`, `1.234.567`, `0,725`)
+  is evidence of its file's convention; one whose readings agree (`105`) needs none; one
+  whose readings differ (`1.234`, `281.538`) takes the file's convention. A value is held
+  back (status `ambiguous`, with both readings in the reason) when the file has no
+  convention to decide it, when the file's values show both conventions, or when it breaks
+  its file's convention. Numeric spreadsheet cells (value_type `number`) are numbers
+  already, written with a decimal point, and no evidence about the file's text.
+
+  Numbers take at most 6 decimals and 32 integer digits (larger ones are not numbers); a sign and a trailing `%` are
+  kept apart (a percentage is read by the indicator's unit, later). Booleans: có / yes /
+  true / đạt are 1, không / no / false / không đạt are 0.
 -#}
-{#- The text lowered and trimmed, without spaces (also no-break) and `%`. -#}
-{% macro value_cleaned(text) -%}
-    regexp_replace(lower(trim({{ text }})), '[\s\x{00a0}%]', '', 'g')
+
+{#- The text lowered and trimmed, without spaces (also no-break ones). -#}
+{% macro value_compact(text) -%}
+    regexp_replace(lower(trim({{ text }})), '[\s\x{00a0}]', '', 'g')
 {%- endmacro %}
 
-{#- The number in a value_cleaned() text, or null. -#}
-{% macro parse_cleaned(v) -%}
+{#- 1 or 0 for a yes/no word, else null. -#}
+{% macro boolean_word(compact) -%}
     case
-        when {{ v }} in ('có', 'co', 'yes', 'true', 'đạt') then cast(1 as decimal(18, 6))
-        when {{ v }} in ('không', 'khong', 'no', 'false', 'khôngđạt') then cast(0 as decimal(18, 6))
-        when regexp_full_match({{ v }}, '[-+]?[0-9]+(\.[0-9]{1,6})?')
-            then cast({{ v }} as decimal(18, 6))
-        when regexp_full_match({{ v }}, '[-+]?[0-9]+,[0-9]{1,6}')
-            then cast(replace({{ v }}, ',', '.') as decimal(18, 6))
-        when regexp_full_match({{ v }}, '[-+]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]{1,6})?')
-            then cast(replace(replace({{ v }}, '.', ''), ',', '.') as decimal(18, 6))
-        when regexp_full_match({{ v }}, '[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]{1,6})?')
-            then cast(replace({{ v }}, ',', '') as decimal(18, 6))
+        when {{ compact }} in ('có', 'co', 'yes', 'true', 'đạt') then cast(1 as decimal(38, 6))
+        when {{ compact }} in ('không', 'khong', 'no', 'false', 'khôngđạt') then cast(0 as decimal(38, 6))
     end
 {%- endmacro %}
 
-{#- The status of a value, from its trimmed text and its parse_cleaned() number. -#}
-{% macro value_status(trimmed, value) -%}
+{#- The reading of a compact number text (no `%`) with `.` as the decimal mark, or null. -#}
+{% macro reading_point(n) -%}
     case
-        when nullif({{ trimmed }}, '') is null then 'missing'
-        when upper({{ trimmed }}) in ('N/A', 'NA', 'KAD') or lower({{ trimmed }}) = 'không áp dụng' then 'na'
-        when {{ value }} is not null then 'number'
-        else 'invalid'
+        when regexp_full_match({{ n }}, '[-+]?([0-9]+|[1-9][0-9]{0,2}(,[0-9]{3})+)(\.[0-9]{1,6})?')
+            then try_cast(replace({{ n }}, ',', '') as decimal(38, 6))
     end
+{%- endmacro %}
+
+{#- The reading with `,` as the decimal mark, or null. -#}
+{% macro reading_comma(n) -%}
+    case
+        when regexp_full_match({{ n }}, '[-+]?([0-9]+|[1-9][0-9]{0,2}(\.[0-9]{3})+)(,[0-9]{1,6})?')
+            then try_cast(replace(replace({{ n }}, '.', ''), ',', '.') as decimal(38, 6))
+    end
+{%- endmacro %}
+
+{#- Not applicable: N/A, NA, KAD, không áp dụng. -#}
+{% macro is_not_applicable(trimmed) -%}
+    (upper({{ trimmed }}) in ('N/A', 'NA', 'KAD') or lower({{ trimmed }}) = 'không áp dụng')
 {%- endmacro %}
 
 {#- A DECIMAL as people write it in a message: 6.000000 → 6, 6.500000 → 6.5. -#}

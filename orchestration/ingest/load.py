@@ -18,7 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import frameworks, parse
+from ..partitions import plausible_year
+from . import frameworks, parse, xlsx
 
 RAW_DDL = {
     "units": """
@@ -35,11 +36,12 @@ RAW_DDL = {
     "indicators": """
         framework_code varchar, criterion_code varchar, indicator_order integer,
         indicator_code varchar, indicator_name varchar, max_points decimal(18, 4),
-        rule_type varchar, full_at decimal(18, 6)""",
-    "indicator_steps": "framework_code varchar, indicator_code varchar, threshold decimal(18, 6), points decimal(18, 4)",
+        rule_type varchar, full_at decimal(38, 6), unit varchar""",
+    "indicator_steps": "framework_code varchar, indicator_code varchar, threshold decimal(38, 6), points decimal(18, 4)",
     "submissions": """
         year integer, source_file varchar, row_number integer, unit_code varchar,
-        indicator_code varchar, value_text varchar, note varchar""",
+        indicator_code varchar, value_text varchar, note varchar,
+        value_type varchar, row_year varchar, row_problem varchar""",
     "file_issues": """
         year integer, source_file varchar, row_number integer, unit_code varchar,
         indicator_code varchar, severity varchar, reason varchar""",
@@ -118,8 +120,13 @@ def load_units(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
     if not path.is_file():
         raise RegistryError(f"{source}: the unit registry is missing")
     text = parse.decode(path.read_bytes())
-    lines = text.splitlines()
-    rows = list(csv.reader(lines, delimiter=parse.sniff_delimiter(lines[0] if lines else "")))
+    # As the csv module reads: lines end at \n or \r only (not U+2028 …), a quoted field may hold one.
+    header_line = io.StringIO(text, newline="").readline()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=parse.sniff_delimiter(header_line))
+    try:
+        rows = list(reader)
+    except csv.Error as error:  # a field over the csv module's 128 kB limit
+        raise RegistryError(f"{source}, line {reader.line_num}: not readable CSV: {error}") from error
     if not rows:
         raise RegistryError(f"{source}: the unit registry is empty")
     header = [parse.normalise_header(cell) for cell in rows[0]]
@@ -134,24 +141,56 @@ def load_units(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
     ]
     for record in records:
         _check_unit(record)
+    _check_registry(records)
     recreate(con, "units")
     insert_rows(con, "units", records)
     return len(records)
 
 
 def _check_unit(record: tuple) -> None:
-    code, name, unit_type, _, valid_from, valid_to, source, row = record
+    """One registry row: codes that can name files, a printable name, years as ASCII digits
+    (DuckDB's cast would fail on `２０１８` naming no file)."""
+    code, name, unit_type, parent, valid_from, valid_to, source, row = record
     where = f"{source}, row {row}"
     for field, value in (("unit_code", code), ("unit_name", name), ("unit_type", unit_type)):
         if value is None:
             raise RegistryError(f"{where}: {field} is empty")
+    for field, value in (("unit_code", code), ("parent_code", parent)):
+        if value is not None and not frameworks.CODE.fullmatch(value):
+            raise RegistryError(f"{where}: {field} {frameworks.show(value)} is not a code ({frameworks.CODE_RULE})")
+    character = frameworks.hidden_character(name)
+    if character is not None:
+        raise RegistryError(f"{where}: unit_name contains the control or invisible character U+{ord(character):04X}")
     if unit_type.lower() not in frameworks.UNIT_TYPES:
         raise RegistryError(f"{where}: unit_type {unit_type!r} is not one of {sorted(frameworks.UNIT_TYPES)}")
     for field, value in (("valid_from", valid_from), ("valid_to", valid_to)):
-        if value is not None and not re.fullmatch(r"\d{4}", value):
-            raise RegistryError(f"{where}: {field} {value!r} is not a year")
+        if value is not None and plausible_year(value) is None:
+            raise RegistryError(f"{where}: {field} {frameworks.show(value)} is not a year "
+                                f"({frameworks.FIRST_YEAR} to {frameworks.LAST_YEAR})")
     if valid_from and valid_to and int(valid_from) > int(valid_to):
         raise RegistryError(f"{where}: valid_from {valid_from} is after valid_to {valid_to}")
+
+
+def _check_registry(records: list[tuple]) -> None:
+    """Across rows: the rows of one unit_code cover years that do not overlap (SPEC §3.1),
+    and a parent_code is a unit_code of the registry."""
+    codes = {record[0] for record in records}
+    for _, _, _, parent, _, _, source, row in records:
+        if parent is not None and parent not in codes:
+            raise RegistryError(f"{source}, row {row}: parent_code {parent!r} is not a unit_code of the registry")
+
+    def years(record: tuple) -> tuple[int, int]:  # empty: open
+        return int(record[4] or 0), int(record[5] or 9999)
+
+    # Sorted by code and first year: when two rows of a code overlap, some row overlaps the one before it.
+    ordered = sorted(records, key=lambda r: (r[0], years(r)))
+    for before, record in zip(ordered, ordered[1:]):
+        if before[0] == record[0] and years(record)[0] <= years(before)[1]:
+            first, second = sorted((before, record), key=lambda r: r[7])
+            raise RegistryError(
+                f"{record[6]}, rows {first[7]} and {second[7]}: unit_code {record[0]!r} is valid in overlapping "
+                f"years ({first[4] or '…'}–{first[5] or '…'} and {second[4] or '…'}–{second[5] or '…'})"
+            )
 
 
 # --- frameworks -----------------------------------------------------------------------
@@ -163,8 +202,14 @@ def load_frameworks(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
     rows: dict[str, list[tuple]] = {table: [] for table in tables}
     for path in paths:
         source = relative_name(path, data_dir)
+        size = path.stat().st_size if path.is_file() else 0
+        if size > frameworks.MAX_FILE_BYTES:
+            raise frameworks.FrameworkError(
+                f"{source}: file of {size} bytes is over the {frameworks.MAX_FILE_BYTES} bytes limit")
         try:
             doc = parse.load_yaml(parse.decode(path.read_bytes()))
+        except parse.YamlError as error:
+            raise frameworks.FrameworkError(f"{source}: {error}") from error
         except Exception as error:  # a YAML syntax error names the line itself
             raise frameworks.FrameworkError(f"{source}: not readable YAML: {error}") from error
         for table, table_rows in frameworks.flatten(doc, source).items():
@@ -190,23 +235,68 @@ class FileIssue:
         return (self.year, self.source_file, self.row_number, None, None, self.severity, self.reason)
 
 
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _unreadable(error: Exception) -> str:
     reason = f"unreadable file: {type(error).__name__}: {error}"
     return reason if len(reason) <= MAX_REASON_CHARS else reason[:MAX_REASON_CHARS - 1] + "…"
 
 
+def shown_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (what unzipping a Windows archive
+    gives) shown as escapes, so the name can be stored and read in a message."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _not_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def submission_files(data_dir: Path) -> list[tuple[int, Path]]:
     """(year, path) of every submission file, sorted so runs do not depend on listing order."""
+    return scan_submissions(data_dir)[0]
+
+
+def scan_submissions(data_dir: Path) -> tuple[list[tuple[int, Path]], list[FileIssue]]:
+    """The submission files, and an issue for everything else under submissions/: nothing
+    there is passed over in silence. Files outside a plausible year folder, in a format
+    other than CSV or XLSX (`.xls`, `.ods`), with a name that is not UTF-8, or leading
+    outside the input root are not read, each with the reason."""
     root = data_dir / "submissions"
     if not root.is_dir():
-        return []
-    found = []
-    for folder in sorted(root.iterdir()):
-        if folder.is_dir() and folder.name.isdigit() and inside(folder, data_dir):
-            for path in sorted(folder.rglob("*")):
-                if path.suffix.lower() in SUBMISSION_SUFFIXES and path.is_file() and inside(path, data_dir):
-                    found.append((int(folder.name), path))
-    return found
+        return [], []
+    found: list[tuple[int, Path]] = []
+    unread: list[FileIssue] = []
+    for entry in sorted(root.iterdir()):
+        year = plausible_year(entry.name) if entry.is_dir() else None
+        if year is None:
+            what = f"folder {shown_name(entry.name)!r} is not a year" if entry.is_dir() else "not in a year folder"
+            unread.append(FileIssue(None, shown_name(relative_name(entry, data_dir)),
+                                    f"{what} (submissions/<year>/, four digits): not read"))
+            continue
+        for path in sorted(entry.rglob("*")):
+            if path.is_dir():
+                continue
+            source = relative_name(path, data_dir)
+            reason = None
+            if not inside(path, data_dir):
+                reason = "leads outside the input root: not read"
+            elif _not_utf8(source):
+                reason = "the file name is not valid UTF-8 (as unzipping a Windows archive gives): rename it; not read"
+            elif path.suffix.lower() not in SUBMISSION_SUFFIXES:
+                reason = (f"{path.suffix or 'a file without an extension'} is not a submission format: "
+                          "save it as CSV or XLSX; not read")
+            if reason:
+                unread.append(FileIssue(year, shown_name(source), reason))
+            else:
+                found.append((year, path))
+    return found, unread
 
 
 # Files are read by a few statements, not one per file: every file of a kind and layout kind
@@ -228,7 +318,7 @@ class _Group:
         self.origins: list[Path] = []  # the files as sent
         self.layouts: list[parse.Layout] = []
         self.paths: list[str] = []  # FILES: what DuckDB reads (the file, or a clean UTF-8 copy)
-        self.rows: list[list] = []  # WORKBOOK: [file index, row_number, c0, c1, …]
+        self.rows: list[tuple] = []  # WORKBOOK: (file index, row_number, fields, cells, types)
         self.chunk = scratch / f"chunk-{id(self)}.csv"  # CHUNK: the files' records, one after another
         self.spans: list[tuple[int, int, int]] = []  # CHUNK: (file index, its first record, records)
         self.records = 0  # CHUNK: in all
@@ -252,11 +342,17 @@ class _Group:
             with open(self.chunk, "a", encoding="utf-8", newline="") as out:
                 out.write(body)
 
+    def frame_rows(self, width: int) -> list[list]:
+        """WORKBOOK: each row as [file index, row_number, fields, c0…, t0…], `width` cells."""
+        padding = [None] * width
+        return [[index, row_number, fields, *(cells + padding)[:width], *(types + padding)[:width]]
+                for index, row_number, fields, cells, types in self.rows]
+
     def single(self, i: int, scratch: Path) -> "_Group":
         """File i alone, read by DuckDB's reader as a file."""
         single = _Group(FILES, self.layout_kind, self.delimiter, scratch)
         single.add(self.years[i], self.sources[i], self.origins[i], self.layouts[i], self.width)
-        _, _, text = _read_text(self.origins[i])
+        _, _, text, _ = _read_text(self.origins[i])
         single.paths.append(str(_readable_copy(self.origins[i], text, scratch / f"single-{id(single)}.csv")))
         return single
 
@@ -265,28 +361,64 @@ class _Group:
         def at(column: int | None) -> int | None:
             return None if column is None else column + 1
 
+        common = {
+            "unit": [at(layout.unit_column) for layout in self.layouts],
+            "year": [at(layout.year_column) for layout in self.layouts],
+            "width": [layout.width for layout in self.layouts],
+        }
         if self.layout_kind == "long":
-            return {
-                "unit": [at(layout.unit_column) for layout in self.layouts],
+            return common | {
                 "indicator": [at(layout.indicator_column) for layout in self.layouts],
                 "value": [at(layout.value_column) for layout in self.layouts],
                 "note": [at(layout.note_column) for layout in self.layouts],
             }
-        return {
-            "unit": [at(layout.unit_column) for layout in self.layouts],
+        return common | {
             "cells": [[at(i) for i, _ in layout.indicator_columns] for layout in self.layouts],
             "codes": [[code for _, code in layout.indicator_columns] for layout in self.layouts],
         }
 
 
-def _read_text(path: Path) -> tuple[str, list[str], str]:
-    """(delimiter, header, text) of a delimited text file: decoded, NFC, and blank lines
-    made empty records (DuckDB would skip them, shifting the row numbers)."""
+def _read_text(path: Path) -> tuple[str, list[str], str, list[tuple[int, str]]]:
+    """(delimiter, header, text, rows held back) of a delimited text file: decoded, NFC,
+    blank lines made empty records (DuckDB would skip them, shifting the row numbers), and
+    rows whose quote is never closed made empty too (see _open_quotes)."""
     text = parse.decode(path.read_bytes())
     header_line = text.split("\n", 1)[0]
     delimiter = parse.sniff_delimiter(header_line)
     header = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
-    return delimiter, header, BLANK_LINE.sub("\n" + delimiter, text)
+    text, held_back = _open_quotes(text, delimiter, header)
+    return delimiter, header, BLANK_LINE.sub("\n" + delimiter, text), held_back
+
+
+def _open_quotes(text: str, delimiter: str, header: list[str]) -> tuple[str, list[tuple[int, str]]]:
+    """Rows whose quote is not closed on them, when that quote swallowed the rows below it.
+
+    A quoted field may hold a line break (a note written on two lines), but a record that
+    spans lines and has more fields than its header, or a line break in any field but the
+    note, is rows run together by an unterminated quote: the units below would lose their
+    values. Each line of such a record is then read on its own, and the lines whose quotes
+    do not close are held back whole: (row number, the line as written), the line emptied.
+    """
+    if '"' not in text:
+        return text, []
+    layout = parse.detect_layout(header)
+    note = layout.note_column if layout else None
+    lines = text.split("\n")
+    swallowed: list[int] = []  # 0-based line indexes of records run together
+    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
+    first = 0
+    for fields in reader:
+        if reader.line_num - first > 1 and (
+            len(fields) > len(header) or any("\n" in f for i, f in enumerate(fields) if i != note)
+        ):
+            swallowed.extend(range(first, reader.line_num))
+        first = reader.line_num
+    held_back = []
+    for i in swallowed:
+        if lines[i].count('"') % 2:
+            held_back.append((i + 1, lines[i].rstrip("\r")))
+            lines[i] = ""
+    return "\n".join(lines), held_back
 
 
 def _concatenable(text: str) -> bool:
@@ -318,27 +450,36 @@ def _check_xlsx_size(path: Path) -> None:
         raise ValueError(f"the workbook unzips to {_size(unzipped)}, over the {_size(MAX_XLSX_UNZIPPED_BYTES)} limit")
 
 
-def _read_workbook(path: Path) -> tuple[list[str], list[list]]:
-    """(header, [row_number, c0, c1, …] per row below it) of a workbook's first sheet."""
+def _read_workbook(path: Path) -> tuple[list[str], list[tuple]]:
+    """(header, (row_number, fields, cells, types) per row below it) of a workbook's first
+    sheet: cells as text as shown, `fields` up to the last filled cell, types 'number' for
+    numeric cells. The header ends at its last filled cell."""
     from python_calamine import CalamineWorkbook
 
     _check_xlsx_size(path)
+    sheet = xlsx.inspect(path)
     # the sheet from A1 (not from its first filled cell), so row numbers are the sheet's
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     at = parse.find_header_row(rows)
     if at is None:
         return [], []
     header = [parse.cell_text(cell) or "" for cell in rows[at]]
-    width = len(header)
-    cells = [
-        [n] + [parse.cell_text(c) for c in (row + [None] * width)[:width]]
-        for n, row in enumerate(rows[at + 1:], start=at + 2)
-    ]
+    while header and not header[-1].strip():
+        header.pop()
+    cells = []
+    for i, row in enumerate(rows[at + 1:], start=at + 1):
+        texts = [parse.cell_text(cell, (i, j) in sheet.percent_cells) for j, cell in enumerate(row)]
+        filled = [j for j, text in enumerate(texts) if text is not None]
+        types = ["number" if parse.is_number_cell(cell) else None for cell in row]
+        cells.append((i + 1, filled[-1] + 1 if filled else 0, texts, types))
     return header, cells
 
 
+# An empty field is read as '' and a field the row does not have as null (`nullstr` is a
+# text no file holds), so a row's fields can be counted.
 _READ_OPTIONS = """delim = $delim, header = false, columns = $columns, quote = '"', escape = '"',
-                   null_padding = true, strict_mode = false, auto_detect = false"""
+                   null_padding = true, strict_mode = false, auto_detect = false,
+                   nullstr = '\x01\x02'"""
 
 # Row numbers count records from the header (line 1) of each file, in the reader's order.
 # DuckDB's parallel reader refuses quoted line breaks: files that have them are read serially.
@@ -356,22 +497,47 @@ _CELLS = {
                * exclude (file_index, rn)
         from (select file_index, row_number() over () as rn, *
               from read_csv($paths, skip = 1, parallel = false, {_READ_OPTIONS}))""",
-    WORKBOOK: "select * from workbook_cells",
 }
 
-# A row's cells as a list `v`; each file's positions (the parameter lists, one entry per
-# file) pick its unit, codes and values. Rows with no cell filled are layout, not data; a
-# row with values but no unit is kept, and reported by the checks.
+
+def _cells(kind: str, columns: list[str]) -> str:
+    """Per row: its file `f`, row number, how many fields it has, its cells as read (`raw`),
+    with empty cells null (`v`), and their types (`t`)."""
+    listed = ", ".join(columns)
+    if kind == WORKBOOK:
+        types = ", ".join(f"t{i}" for i in range(len(columns)))
+        return f"""select file_index + 1 as f, row_number, fields, [{listed}] as raw, raw as v,
+                          [{types}] as t
+                   from workbook_cells"""
+    nulled = ", ".join(f"nullif({column}, '')" for column in columns)
+    return f"""select file_index + 1 as f, row_number, list_count(raw) as fields, raw,
+                      [{nulled}] as v, cast(null as varchar[]) as t
+               from (select *, [{listed}] as raw from ({_CELLS[kind]}))"""
+
+# A row's cells as a list `v` (empty cells null) and `t`, the cells' types where the file
+# has them ('number' for a workbook's numeric cell); each file's positions (the parameter
+# lists, one entry per file) pick its unit, codes and values. Rows with no cell filled
+# are layout, not data; a row with values but no unit is kept, and reported by the checks.
+# A row with more fields than its header is kept with `row_problem`, and held back whole.
+_ROW_PROBLEM = """
+        case when fields > $width[f] and list_count(v) > 0 then
+            'the row has ' || fields || ' fields, its header ' || $width[f] || ': held back whole, '
+            || 'never shifted (as written: ' || array_to_string(raw, $joiner) || ')'
+        end"""
 _VALUES = {
-    "long": """
-        select $years[f], $sources[f], row_number, v[$unit[f]], v[$indicator[f]], v[$value[f]], v[$note[f]]
+    "long": f"""
+        select $years[f], $sources[f], row_number, v[$unit[f]], v[$indicator[f]], v[$value[f]], v[$note[f]],
+               t[$value[f]], v[$year[f]], {_ROW_PROBLEM}
         from cells
-        where coalesce(v[$unit[f]], v[$indicator[f]], v[$value[f]]) is not null""",
-    "wide": """
+        where coalesce(v[$unit[f]], v[$indicator[f]], v[$value[f]]) is not null
+              or (fields > $width[f] and list_count(v) > 0)""",
+    "wide": f"""
         select $years[f], $sources[f], row_number, v[$unit[f]], unnest($codes[f]),
-               unnest(list_select(v, $cells[f])), null
+               unnest(list_select(v, $cells[f])), null, unnest(list_select(t, $cells[f])),
+               v[$year[f]], {_ROW_PROBLEM}
         from cells
-        where v[$unit[f]] is not null or list_count(list_select(v, $cells[f])) > 0""",
+        where v[$unit[f]] is not null or list_count(list_select(v, $cells[f])) > 0
+              or (fields > $width[f] and list_count(v) > 0)""",
 }
 
 
@@ -388,8 +554,11 @@ def _insert_group(con: duckdb.DuckDBPyConnection, group: _Group, table: str) -> 
     …), never the file's text; the files' codes and names are bound as parameters."""
     if group.kind == CHUNK and not group.records:
         return  # headers only: no chunk was written
-    columns = {f"c{i}": "varchar" for i in range(group.width)}
-    params: dict = {"years": group.years, "sources": group.sources, **group.positions()}
+    # text: one column past the widest header, where a field too many shows
+    width = group.width if group.kind == WORKBOOK else group.width + 1
+    columns = {f"c{i}": "varchar" for i in range(width)}
+    params: dict = {"years": group.years, "sources": group.sources, **group.positions(),
+                    "joiner": " | " if group.kind == WORKBOOK else group.delimiter}
     if group.kind == CHUNK:
         read = {"chunk": str(group.chunk), "delim": group.delimiter, "columns": columns}
         _check_chunk(con, read, group.records)
@@ -399,15 +568,11 @@ def _insert_group(con: duckdb.DuckDBPyConnection, group: _Group, table: str) -> 
     else:
         import pandas as pd
 
-        width = group.width + 2
-        rows = [row + [None] * (width - len(row)) for row in group.rows]
-        con.register("workbook_cells", pd.DataFrame(rows, columns=["file_index", "row_number", *columns], dtype=object))
+        names = ["file_index", "row_number", "fields", *columns, *(f"t{i}" for i in range(width))]
+        con.register("workbook_cells", pd.DataFrame(group.frame_rows(width), columns=names, dtype=object))
     try:
         con.execute(
-            f"""insert into {table}
-                with cells as (select file_index + 1 as f, row_number, [{", ".join(columns)}] as v
-                               from ({_CELLS[group.kind]}))
-                {_VALUES[group.layout_kind]}""",
+            f"insert into {table} with cells as ({_cells(group.kind, list(columns))}) {_VALUES[group.layout_kind]}",
             params,
         )
     finally:
@@ -455,7 +620,12 @@ def _group_files(data_dir: Path, files: list[tuple[int, Path]], scratch: Path) -
             if path.suffix.lower() == ".xlsx":
                 kind, delimiter, (header, rows) = WORKBOOK, None, _read_workbook(path)
             else:
-                delimiter, header, text = _read_text(path)
+                delimiter, header, text, held_back = _read_text(path)
+                issues.extend(
+                    FileIssue(year, source, "a quote opened in this row is not closed on it: the row is held "
+                              f"back whole, not joined with the rows below (as written: {_clip(line)})", row)
+                    for row, line in held_back
+                )
                 kind = CHUNK if _concatenable(text) else FILES
                 readable = None if kind == CHUNK else _readable_copy(path, text, scratch / f"{n}.csv")
         except Exception as error:
@@ -475,7 +645,8 @@ def _group_files(data_dir: Path, files: list[tuple[int, Path]], scratch: Path) -
         group = groups[key]
         index = group.add(year, source, path, layout, len(header))
         if kind == WORKBOOK:
-            group.rows.extend([index] + row for row in rows)
+            group.rows.extend((index, *row) for row in rows)
+            group.width = max([group.width, *(len(row[2]) for row in rows)])
         elif kind == CHUNK:
             group.add_text(text.split("\n", 1)[1].replace("\r\n", "\n") if "\n" in text else "")
         else:
@@ -518,11 +689,15 @@ def load_submissions(
     for table in ("submissions", "file_issues"):
         con.execute(f"create table if not exists raw.{table} ({RAW_DDL[table]})")
     con.execute(f"create or replace table raw.submissions_staged ({RAW_DDL['submissions']})")
-    files = [(year, path) for year, path in submission_files(data_dir) if years is None or year in years]
-    issues = stage_files(con, data_dir, files, "raw.submissions_staged")
+    found, unread = scan_submissions(data_dir)
+    files = [(year, path) for year, path in found if years is None or year in years]
+    issues = [issue for issue in unread if years is None or issue.year is None or issue.year in years]
+    issues += stage_files(con, data_dir, files, "raw.submissions_staged")
     con.begin()
-    for table in ("submissions", "file_issues"):
-        con.execute(f"delete from raw.{table} where $years is null or list_contains($years, year)", {"years": years})
+    con.execute("delete from raw.submissions where $years is null or list_contains($years, year)", {"years": years})
+    # issues of no year (folders that are not years) are found anew by every run
+    con.execute("delete from raw.file_issues where $years is null or year is null or list_contains($years, year)",
+                {"years": years})
     if con.execute("select count(*) from raw.submissions").fetchall()[0][0]:
         con.execute("insert into raw.submissions select * from raw.submissions_staged")
         con.execute("drop table raw.submissions_staged")

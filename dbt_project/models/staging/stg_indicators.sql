@@ -6,5 +6,6 @@ select
     indicator_name,
     max_points,
     rule_type,
-    full_at
+    full_at,
+    unit
 from {{ source('raw', 'indicators') }}

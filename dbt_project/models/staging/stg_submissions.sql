@@ -1,16 +1,65 @@
--- Each value is cleaned and parsed once (a CTE column), then its status read off the result.
+-- Every submitted value read once, one way per file (see macros/parse_value.sql): each
+-- value's two readings, the file's convention from all its values, then the value, or
+-- the reason it cannot be read.
 with source as (
     select * from {{ source('raw', 'submissions') }}
 ),
 
-cleaned as (
-    select *, trim(value_text) as trimmed, {{ value_cleaned('value_text') }} as cleaned
+compacted as (
+    select *, trim(value_text) as trimmed, {{ value_compact('value_text') }} as compact
     from source
 ),
 
-parsed as (
-    select *, {{ parse_cleaned('cleaned') }} as value
-    from cleaned
+marked as (
+    select
+        *,
+        compact like '%\%' escape '\' as is_percent,
+        {{ boolean_word('compact') }} as word
+    from compacted
+),
+
+readings as (
+    select
+        *,
+        {{ reading_point("rtrim(compact, '%')") }} as by_point,
+        case
+            when value_type = 'number' then {{ reading_point("rtrim(compact, '%')") }}
+            else {{ reading_comma("rtrim(compact, '%')") }}
+        end as by_comma
+    from marked
+),
+
+-- what the file's text values show: a value with one reading only is evidence
+conventions as (
+    select
+        year,
+        source_file,
+        min(row_number) filter (where by_point is not null and by_comma is null) as point_row,
+        arg_min(value_text, row_number) filter (where by_point is not null and by_comma is null) as point_text,
+        min(row_number) filter (where by_comma is not null and by_point is null) as comma_row,
+        arg_min(value_text, row_number) filter (where by_comma is not null and by_point is null) as comma_text
+    from readings
+    where value_type is null and word is null
+    group by year, source_file
+),
+
+decided as (
+    select
+        r.*,
+        c.point_row,
+        c.point_text,
+        c.comma_row,
+        c.comma_text,
+        case
+            when r.word is not null then r.word
+            when r.by_point = r.by_comma then r.by_point
+            when c.point_row is not null and c.comma_row is not null then null
+            when c.point_row is not null then r.by_point
+            when c.comma_row is not null then r.by_comma
+        end as value
+    from readings as r
+    left join conventions as c
+        on c.year = r.year and c.source_file is not distinct from r.source_file
 )
 
 select
@@ -20,7 +69,31 @@ select
     nullif(trim(unit_code), '') as unit_code,
     nullif(trim(indicator_code), '') as indicator_code,
     value_text,
-    {{ value_status('trimmed', 'value') }} as value_status,
+    case
+        when nullif(trimmed, '') is null then 'missing'
+        when {{ is_not_applicable('trimmed') }} then 'na'
+        when value is not null then 'number'
+        when by_point is null and by_comma is null then 'invalid'
+        else 'ambiguous'
+    end as value_status,
     value,
-    note
-from parsed
+    is_percent and value is not null and word is null as is_percent,
+    word is not null as is_boolean_word,
+    -- why an ambiguous value is held back: both readings, and what the file shows (a value
+    -- that breaks its file's convention is evidence of the other: the file writes both)
+    case when value is null and (by_point is not null or by_comma is not null) then
+        '`' || trimmed || '` reads '
+        || coalesce({{ decimal_text('by_point') }}, 'as no number') || ' with a decimal point and '
+        || coalesce({{ decimal_text('by_comma') }}, 'as no number') || ' with a decimal comma, and '
+        || case
+            when point_row is not null and comma_row is not null
+                then 'the file writes numbers both ways (row ' || point_row || ' `' || point_text
+                    || '` with a decimal point, row ' || comma_row || ' `' || comma_text || '` with a decimal comma)'
+            else 'no other value of the file shows which mark it uses'
+        end
+    end as reading_reason,
+    note,
+    value_type,
+    row_year,
+    row_problem
+from decided
