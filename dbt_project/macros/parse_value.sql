@@ -5,10 +5,10 @@
   mark (`,` grouping thousands: `1,234.5`) and with `,` as the decimal mark (`.` grouping:
   `1.234,5`, `417,30`). A value with only one reading (`62.3`, `4,5`, `1.234.567`, `0,725`)
   is evidence of its file's convention; one whose readings agree (`105`) needs none; one
-  whose readings differ (`1.234`, `281.538`) takes the file's convention. A value is held
-  back (status `ambiguous`, with both readings in the reason) when the file has no
-  convention to decide it, when the file's values show both conventions, or when it breaks
-  its file's convention. Numeric spreadsheet cells (value_type `number`) are numbers
+  whose readings differ (`1.234`, `281.538`) takes the file's convention: the mark most of
+  its deciding values use. A value is held back (status `ambiguous`, with both readings in
+  the reason) when the file has no convention to decide it, when it breaks its file's
+  convention, or when it reads two ways in a file whose values show both conventions. Numeric spreadsheet cells (value_type `number`) are numbers
   already, written with a decimal point, and no evidence about the file's text.
 
   Numbers take at most 6 decimals and 32 integer digits (larger ones are not numbers); a sign and a trailing `%` are

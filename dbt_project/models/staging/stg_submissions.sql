@@ -34,6 +34,8 @@ conventions as (
     select
         year,
         source_file,
+        count(*) filter (where by_point is not null and by_comma is null) as point_values,
+        count(*) filter (where by_comma is not null and by_point is null) as comma_values,
         min(row_number) filter (where by_point is not null and by_comma is null) as point_row,
         arg_min(value_text, row_number) filter (where by_point is not null and by_comma is null) as point_text,
         min(row_number) filter (where by_comma is not null and by_point is null) as comma_row,
@@ -46,16 +48,19 @@ conventions as (
 decided as (
     select
         r.*,
+        c.point_values,
         c.point_row,
         c.point_text,
+        c.comma_values,
         c.comma_row,
         c.comma_text,
+        -- the file's convention is the mark most of its deciding values use; in a file that
+        -- writes both, only a value with the one reading of that convention is read
         case
             when r.word is not null then r.word
             when r.by_point = r.by_comma then r.by_point
-            when c.point_row is not null and c.comma_row is not null then null
-            when c.point_row is not null then r.by_point
-            when c.comma_row is not null then r.by_comma
+            when c.point_values > c.comma_values and (c.comma_values = 0 or r.by_comma is null) then r.by_point
+            when c.comma_values > c.point_values and (c.point_values = 0 or r.by_point is null) then r.by_comma
         end as value
     from readings as r
     left join conventions as c
@@ -86,9 +91,10 @@ select
         || coalesce({{ decimal_text('by_point') }}, 'as no number') || ' with a decimal point and '
         || coalesce({{ decimal_text('by_comma') }}, 'as no number') || ' with a decimal comma, and '
         || case
-            when point_row is not null and comma_row is not null
-                then 'the file writes numbers both ways (row ' || point_row || ' `' || point_text
-                    || '` with a decimal point, row ' || comma_row || ' `' || comma_text || '` with a decimal comma)'
+            when point_values > 0 and comma_values > 0
+                then 'the file writes numbers both ways (' || point_values || ' with a decimal point as row '
+                    || point_row || ' `' || point_text || '`, ' || comma_values || ' with a decimal comma as row '
+                    || comma_row || ' `' || comma_text || '`)'
             else 'no other value of the file shows which mark it uses'
         end
     end as reading_reason,
