@@ -26,6 +26,10 @@ UNITS = """unit_code,unit_name,unit_type,parent_code,valid_from,valid_to
 46.J,Sở Giáo dục và Đào tạo,department,46,2000,
 46.K,Sở Văn hoá và Thể thao,department,46,2000,
 46.L,Sở Khoa học và Công nghệ,department,46,2000,
+46.M,Sở Lao động,department,46,2000,
+46.N,Sở Nông nghiệp,department,46,2000,
+46.P,Sở Tài nguyên,department,46,2000,
+46.Q,Sở Giao thông,department,46,2000,
 """
 
 FRAMEWORK = """code: trust-department
@@ -62,12 +66,16 @@ TEXT_FILES = {
     "2019/unquoted-wide.csv": "unit_code,R,P,B\n46.K,0,75,80,1\n",
     # percentages read by the indicator's unit
     "2019/percent.csv": "unit_code;indicator_code;value\n46.E;R;72,25%\n46.E;P;95%\n46.E;N;5%\n46.E;S;5%\n",
-    # a yes/no indicator answered 2
+    # a yes/no indicator answered 2; 0.5 for yes/no; a yes/no word for a count; a ratio of 95
     "2019/boolean.csv": "unit_code,indicator_code,value\n46.F,B,2\n46.F,R,0.5\n",
+    "2019/more.csv": "unit_code,indicator_code,value\n46.M,B,0.5\n46.M,N,có\n46.M,R,95\n46.M,P,95\n",
     # a year column that disagrees with the folder
     "2019/last-year.csv": "year,unit_code,indicator_code,value\n2018,46.G,R,0.25\n2019,46.G,B,1\n",
+    "2019/nam.csv": "unit_code;năm;R;B\n46.N;2017;0,5;1\n",
     # an unterminated quote must not swallow the rows below it
     "2019/open-quote.csv": 'unit_code,indicator_code,value\n46.H,R,"0.75\n46.J,R,0.5\n46.J,B,1\n',
+    # ... nor the rows between it and a quote that closes it lines later
+    "2019/late-quote.csv": 'unit_code,indicator_code,value\n46.P,R,"0.25\n46.P,B,1\n46.Q,R,0.5"\n46.Q,B,1\n',
 }
 UNREAD = {
     "2019/form.xls": b"\xd0\xcf\x11\xe0 not really a workbook",
@@ -207,10 +215,20 @@ def test_a_yes_no_indicator_answered_otherwise_is_an_error(run):
     assert row[:4] == (2, "46.F", "B", "error") and "not a yes/no answer" in row[4]
 
 
+def test_other_answers_that_do_not_fit_their_indicator_are_held_back(run):
+    rows = {r[2]: r for r in issues(run[1], "2019/more.csv")}
+    assert "not a yes/no answer" in rows["B"][4]
+    assert "is a yes/no answer, but indicator N" in rows["N"][4]
+    assert "above 1 for indicator R, a ratio" in rows["R"][4]
+    assert set(rows) == {"B", "N", "R"} and values(run[2])[("46.M", "P")] == 95
+
+
 def test_a_year_column_that_disagrees_with_the_folder_holds_the_row_back(run):
     (row,) = issues(run[1], "2019/last-year.csv")
     assert row[:4] == (2, "46.G", "R", "error") and "year 2018" in row[4]
     assert values(run[2])[("46.G", "B")] == 1
+    rows = issues(run[1], "2019/nam.csv")  # a wide file, its year column named in Vietnamese
+    assert {r[2] for r in rows} == {"R", "B"} and all("year 2017" in r[4] for r in rows)
 
 
 # --- 2. nothing lost without a trace ------------------------------------------------------
@@ -220,6 +238,9 @@ def test_an_unterminated_quote_holds_back_its_row_only(run):
     assert row[0] == 2 and row[3] == "error" and '46.H,R,"0.75' in row[4]
     scored = values(run[2])
     assert scored[("46.J", "R")] == D("0.5") and scored[("46.J", "B")] == 1
+    rows = issues(run[1], "2019/late-quote.csv")
+    assert [r[0] for r in rows] == [2, 4] and all(r[3] == "error" for r in rows)
+    assert scored[("46.P", "B")] == 1 and scored[("46.Q", "B")] == 1
 
 
 def test_files_not_read_each_have_an_issue_row(run):
@@ -250,7 +271,9 @@ def test_every_value_sent_is_scored_or_held_back_with_its_text(run):
             if "value" in header:
                 sent.append((f"submissions/{name}", line, [cells[header.index("value")]]))
             else:
-                sent.append((f"submissions/{name}", line, cells[header.index("unit_code") + 1:]))
+                sent.append((f"submissions/{name}", line, [
+                    cell for column, cell in zip(header, cells) if column not in ("unit_code", "năm", "year")
+                ]))
     with duckdb.connect(str(warehouse), read_only=True) as con:
         kept = con.execute("select source_file, row_number, unit_code, indicator_code, reason "
                            "from intermediate.int_submissions_checked").fetchall()
