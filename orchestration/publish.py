@@ -1,16 +1,29 @@
 """Publish: the marts copied out of the warehouse for BI tools (SPEC §5).
 
-`marts.duckdb` is written whole under a temporary name and renamed over the old one, so a
-reader never sees half a result and never holds the pipeline's write lock; each table is
-also written as `parquet/<table>.parquet`, each file swapped in the same way.
+Every run writes a complete version, `.versions/marts-<stamp>/` holding `marts.duckdb` and
+`parquet/<table>.parquet`, and then makes it current in one atomic step: the symlink
+`current` is replaced by a new one pointing at it (see `versions.py`). The paths BI tools
+open are fixed symlinks through it, made once:
+
+    marts.duckdb -> current/marts.duckdb
+    parquet      -> current/parquet
+    current      -> .versions/marts-<stamp>     (the one name that changes)
+
+So the database and the Parquet files switch together or not at all: a failed or killed run
+leaves the previous version current, and a reader holding the old marts.duckdb open keeps
+reading it. The last two versions are kept. A publish directory from before versions
+(plain `marts.duckdb` and `parquet/`) is first taken over as a version, hard-linked, so
+its readers see the same data until the new version replaces it.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from . import versions
 from .settings import Settings
 from .summary import publication_metadata
 
@@ -27,42 +40,78 @@ MART_TABLES = (
     "provincial_indicator_statistics",
     "submission_issues",
 )
+CURRENT = "current"
+# the paths readers open, and where they lead (relative to EGOV_PUBLISH_DIR)
+PUBLIC_LINKS = {"parquet": f"{CURRENT}/parquet", "marts.duckdb": f"{CURRENT}/marts.duckdb"}
 
 
 def publish_marts(warehouse: Path, publish_dir: Path) -> tuple[dict[str, int], dict[str, str]]:
-    """Copy the `marts` schema of `warehouse` into `publish_dir`. Everything is written
-    under temporary names first and renamed in only at the end, so a failed or killed
-    run leaves the previous files as they were. Returns rows per table and the
-    publication's Markdown for the UI."""
-    parquet_dir = publish_dir / "parquet"
-    parquet_dir.mkdir(parents=True, exist_ok=True)
-    # what a run killed mid-publish left behind: never the published files themselves
-    for stale in [*publish_dir.glob(".marts.duckdb.tmp-*"), *parquet_dir.glob(".*.parquet.tmp-*")]:
-        stale.unlink(missing_ok=True)
-    suffix = f".tmp-{os.getpid()}"
-    staged = {publish_dir / "marts.duckdb": publish_dir / f".marts.duckdb{suffix}"}
-    counts = {}
+    """Copy the `marts` schema of `warehouse` into a new version under `publish_dir` and
+    make it current in one step. Returns rows per table and the publication's Markdown
+    for the UI."""
+    publish_dir.mkdir(parents=True, exist_ok=True)
+    versions.remove_leftovers(publish_dir, CURRENT, *PUBLIC_LINKS)
+    _adopt_plain_layout(publish_dir)
+    staged = versions.stage(publish_dir, "marts")
     try:
-        with duckdb.connect(str(staged[publish_dir / "marts.duckdb"])) as con:
-            con.execute("attach $path as warehouse (read_only)", {"path": str(warehouse)})
-            for table in MART_TABLES:
-                # table names are our own constants, never input text
-                con.execute(f"create table main.{table} as select * from warehouse.marts.{table}")
-                counts[table] = con.execute(f"select count(*) from main.{table}").fetchall()[0][0]
-            con.execute("detach warehouse")
-            for table in MART_TABLES:
-                partial = parquet_dir / f".{table}.parquet{suffix}"
-                con.execute(f"copy main.{table} to $path (format parquet)", {"path": str(partial)})
-                staged[parquet_dir / f"{table}.parquet"] = partial
-            markdown = publication_metadata(con)
-            con.execute("checkpoint")
-        # the database last: a reader who sees the new marts.duckdb sees the new parquet too
-        for target, partial in reversed(staged.items()):
-            os.replace(partial, target)
+        counts, markdown = _write_version(warehouse, staged)
+        versions.switch(publish_dir / CURRENT, staged)
     finally:
-        for partial in staged.values():
-            partial.unlink(missing_ok=True)
+        shutil.rmtree(staged, ignore_errors=True)  # only if not switched in
+    _link_public_paths(publish_dir)  # the first run only: later, nothing to do
+    versions.prune(publish_dir / CURRENT, "marts")
     return counts, markdown
+
+
+def _write_version(warehouse: Path, folder: Path) -> tuple[dict[str, int], dict[str, str]]:
+    (folder / "parquet").mkdir()
+    counts = {}
+    with duckdb.connect(str(folder / "marts.duckdb")) as con:
+        con.execute("attach $path as warehouse (read_only)", {"path": str(warehouse)})
+        for table in MART_TABLES:
+            # table names are our own constants, never input text
+            con.execute(f"create table main.{table} as select * from warehouse.marts.{table}")
+            counts[table] = con.execute(f"select count(*) from main.{table}").fetchall()[0][0]
+        con.execute("detach warehouse")
+        for table in MART_TABLES:
+            con.execute(f"copy main.{table} to $path (format parquet)",
+                        {"path": str(folder / "parquet" / f"{table}.parquet")})
+        markdown = publication_metadata(con)
+        con.execute("checkpoint")
+    return counts, markdown
+
+
+def _adopt_plain_layout(publish_dir: Path) -> None:
+    """The first run after the upgrade: a plain `marts.duckdb` (and `parquet/`) becomes a
+    version, hard-linked, not copied; `current` points at it and the public paths become
+    links to it. The data readers see does not change."""
+    database, parquet = publish_dir / "marts.duckdb", publish_dir / "parquet"
+    if not database.is_file() or database.is_symlink():
+        return
+    staged = versions.stage(publish_dir, "marts")
+    try:
+        _link_or_copy(database, staged / "marts.duckdb")
+        (staged / "parquet").mkdir()
+        for path in parquet.glob("*.parquet"):
+            if path.is_file() and not path.name.startswith("."):
+                _link_or_copy(path, staged / "parquet" / path.name)
+        versions.switch(publish_dir / CURRENT, staged)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    _link_public_paths(publish_dir)
+
+
+def _link_public_paths(publish_dir: Path) -> None:
+    # parquet first: while marts.duckdb is still a plain file, the next run adopts it again
+    for name, target in PUBLIC_LINKS.items():
+        versions.point(publish_dir / name, target)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
 
 
 @dg.asset(
@@ -70,7 +119,10 @@ def publish_marts(warehouse: Path, publish_dir: Path) -> tuple[dict[str, int], d
     group_name="publish",
     kinds={"duckdb", "parquet"},
     deps=[dg.AssetKey(["marts", table]) for table in MART_TABLES],
-    description="marts.duckdb and parquet/<table>.parquet under EGOV_PUBLISH_DIR, swapped in whole.",
+    description=(
+        "marts.duckdb and parquet/<table>.parquet under EGOV_PUBLISH_DIR: a new version, "
+        "written whole, made current in one atomic step (both switch together or not at all)."
+    ),
 )
 def published_marts() -> dg.MaterializeResult:
     settings = Settings.from_env()
@@ -78,6 +130,7 @@ def published_marts() -> dg.MaterializeResult:
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.publish_dir / "marts.duckdb")),
+            "version": versions.current(settings.publish_dir / CURRENT) or "",
             **{name: dg.MetadataValue.md(text) for name, text in markdown.items()},
             **{f"rows/{table}": count for table, count in counts.items()},
         }

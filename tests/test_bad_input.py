@@ -38,11 +38,19 @@ def tree_hash(root: Path) -> dict[str, str]:
 
 
 def published_bytes(publish_dir: Path) -> dict[str, bytes]:
-    """The published marts and reports; not quality/, the Data Docs of the last run,
-    which a failed run replaces on purpose: that is when people read them."""
-    return {path.relative_to(publish_dir).as_posix(): path.read_bytes()
-            for path in sorted(publish_dir.rglob("*"))
-            if path.is_file() and path.relative_to(publish_dir).parts[0] != "quality"}
+    """The published marts and reports as readers see them: through the public paths
+    (marts.duckdb, parquet/, reports/, symlinks followed), not the versions behind them
+    (.versions/, current); not quality/, the Data Docs of the last run, which a failed run
+    replaces on purpose: that is when people read them."""
+    files = {}
+    for folder, dirs, names in os.walk(publish_dir, followlinks=True):
+        if Path(folder) == publish_dir:
+            dirs[:] = [d for d in dirs if d not in ("quality", "current") and not d.startswith(".")]
+            names = [n for n in names if not n.startswith(".")]
+        for name in names:
+            path = Path(folder, name)
+            files[path.relative_to(publish_dir).as_posix()] = path.read_bytes()
+    return dict(sorted(files.items()))
 
 
 @pytest.fixture(scope="module")
@@ -196,11 +204,11 @@ def _publish_in_a_process(data: Path, work: Path) -> subprocess.Popen:
 
 def test_a_run_killed_mid_publish_leaves_the_published_files(clean, tmp_path):
     published = tmp_path / "published"
-    shutil.copytree(clean, published)
+    shutil.copytree(clean, published, symlinks=True)  # the links as they are
     before = published_bytes(published)
     process = _publish_in_a_process(MINI, tmp_path)
     # wait for the most fragile moment: the new marts being written beside the old ones
-    while process.poll() is None and not list(published.glob(".marts.duckdb.tmp-*")):
+    while process.poll() is None and not list(published.glob(".versions/marts-*.tmp-*/marts.duckdb")):
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     process.wait()

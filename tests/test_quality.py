@@ -4,9 +4,11 @@ leaves the published files byte for byte; every mart is guarded by a blocking su
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -25,12 +27,16 @@ def ge_check_specs():
 
 
 def published_hashes(publish_dir):
-    """Every published file but the quality docs, which each run replaces."""
-    return {
-        path.relative_to(publish_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(publish_dir.rglob("*"))
-        if path.is_file() and path.relative_to(publish_dir).parts[0] != "quality"
-    }
+    """Every published file but the quality docs, which each run replaces: through the
+    public paths, symlinks followed (marts.duckdb, parquet/, reports/), and the versions
+    behind them."""
+    hashes = {}
+    for folder, _, names in os.walk(publish_dir, followlinks=True):
+        for name in names:
+            path = Path(folder, name)
+            if path.relative_to(publish_dir).parts[0] != "quality":
+                hashes[path.relative_to(publish_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
 
 
 @pytest.fixture(scope="module")

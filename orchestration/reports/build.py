@@ -1,8 +1,18 @@
 """Render every report from the published marts: per year, `national.html` and one
 `<province_code>.html` per evaluating province, each with its `.xlsx` annex beside it.
 
-The whole `reports/` folder is written aside and swapped in, as the marts are: a reader
-never sees a mix of two runs, and reports of years or provinces gone from the marts go too.
+Every run writes a whole new folder, `.versions/reports-<stamp>/`, and makes it current in
+one atomic step: `reports` is a symlink replaced by a new one pointing at it (see
+`orchestration/versions.py`; a plain `reports/` folder of an older run becomes the first
+version). A reader never sees a mix of two runs, and reports of years or provinces gone
+from the marts go too.
+
+File names come from the data (a year, a province code): each goes through `report_path`,
+which takes only a four-digit year and a code of 1 to 32 ASCII letters, digits, `.`, `_`
+and `-` starting with a letter or digit (the rule frameworks.py applies at load time: never
+`.`, `..`, a separator or NUL), and checks that the path, symlinks followed, stays in the
+reports folder. A report whose name fails is not written, and the run says so
+(`Publication.skipped`); the others are written.
 
 A year's reports are rendered only when what they are made from has changed. A year's
 fingerprint hashes every marts row its reports are read from (its own rows, and the year
@@ -22,14 +32,16 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
+from .. import versions
 from . import annex, charts, content, vietnamese
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -40,12 +52,42 @@ RECORD = ".fingerprints.json"  # per year: its fingerprint and files
 BUNDLE_MARK = "<vega-bundle>"
 # Processes rendering years side by side: the machine's two cores. Each holds a year's rows.
 WORKERS = 2
+# What a name from the data must look like to become part of a file's path (a code: as
+# ingest/frameworks.py checks an evaluator at load time; this layer checks again)
+YEAR = re.compile(r"[0-9]{4}")
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+SUFFIXES = (".html", ".xlsx")
+
+
+class UnsafeName(ValueError):
+    """A year or a code from the data that cannot be made a file name."""
+
+
+def report_path(root: Path, year: object, code: object = None, suffix: str = "") -> Path:
+    """`root`/<year> or `root`/<year>/<code><suffix>, from a year and a code that came from
+    the data: the year must be four digits, the code match CODE (so never `.`, `..`, `/`,
+    `\\`, NUL or empty), and the path, symlinks followed, must stay under `root`. Raises
+    UnsafeName otherwise. Every path made from the data is made here."""
+    if not isinstance(year, (int, str)) or not YEAR.fullmatch(str(year)):
+        raise UnsafeName(f"year {year!r} is not four digits")
+    path = root / str(year)
+    if code is not None or suffix:
+        if not isinstance(code, str) or not CODE.fullmatch(code):
+            raise UnsafeName(f"code {code!r} is not a safe file name (1 to 32 ASCII letters, digits, "
+                              "'.', '_' or '-', starting with a letter or digit)")
+        if suffix not in SUFFIXES:
+            raise UnsafeName(f"suffix {suffix!r} is not one of {', '.join(SUFFIXES)}")
+        path = path / f"{code}{suffix}"
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise UnsafeName(f"{path.relative_to(root)} leads outside {root}")
+    return path
 
 
 @dataclass
 class Publication:
     files: list[Path]  # every report and annex of the new reports/ folder, relative to it
     rendered: list[Path]  # those this run rendered; the others were carried over unchanged
+    skipped: list[str] = field(default_factory=list)  # reports not written, and why
 
 
 class _Environment(jinja2.Environment):
@@ -124,49 +166,78 @@ def write_html(env, report: content.Report, bundle: bytes, path: Path) -> None:
 
 
 def build_reports(marts_path: Path, reports_dir: Path) -> Publication:
-    """Write every report under `reports_dir` (swapped in whole), rendering only the years
-    whose fingerprint changed."""
+    """Write every report into a new version of `reports_dir` and make it current in one
+    step, rendering only the years whose fingerprint changed."""
+    root = reports_dir.parent
+    root.mkdir(parents=True, exist_ok=True)
+    versions.remove_leftovers(root, reports_dir.name)
+    if reports_dir.is_dir() and not reports_dir.is_symlink():
+        versions.adopt(reports_dir)  # a plain folder of a run from before versions
     fingerprints = year_fingerprints(marts_path)
     record = _read_record(reports_dir)
-    reports_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(reports_dir)
-    staged = reports_dir.with_name(f".{reports_dir.name}.tmp-{os.getpid()}")
-    staged.mkdir()
+    staged = versions.stage(root, reports_dir.name)
     try:
-        files = {}
-        for year, fingerprint in fingerprints.items():
-            kept = _recorded_files(record, year, fingerprint)
-            if kept and _carry_over(kept, reports_dir, staged):
-                files[year] = kept
+        files, skipped = {}, {}
+        for year, fingerprint in list(fingerprints.items()):
+            try:
+                report_path(staged, year)
+            except UnsafeName as error:
+                skipped[year] = [f"{error}: the year's reports are not written"]
+                del fingerprints[year]
+                continue
+            kept = _recorded(record, year, fingerprint)
+            if kept and _carry_over(kept[0], reports_dir, staged):
+                files[year], skipped[year] = kept
         changed = [year for year in fingerprints if year not in files]
-        _render_years(marts_path, changed, staged)
+        skipped.update(_render_years(marts_path, changed, staged))
         for year in changed:
-            files[year] = [f"{year}/{path.name}" for path in sorted((staged / str(year)).iterdir())]
-        record = {str(year): {"fingerprint": fingerprints[year], "files": files[year]} for year in sorted(files)}
+            folder = report_path(staged, year)
+            files[year] = [f"{year}/{path.name}" for path in sorted(folder.iterdir())] if folder.is_dir() else []
+        record = {
+            str(year): {"fingerprint": fingerprints[year], "files": files[year], "skipped": skipped.get(year, [])}
+            for year in sorted(files)
+        }
         (staged / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        _swap(staged, reports_dir)
+        versions.switch(reports_dir, staged)
     finally:
-        shutil.rmtree(staged, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)  # only if not switched in
+    versions.prune(reports_dir, reports_dir.name)
     return Publication(
         files=[Path(name) for year in sorted(files) for name in files[year]],
         rendered=[Path(name) for year in sorted(changed) for name in files[year]],
+        skipped=[message for year in sorted(skipped, key=str) for message in skipped[year]],
     )
 
 
-def build_year(marts_path: Path, year: int, staged: Path) -> None:
-    """Render one year's reports and annexes into `staged`/<year>/."""
+def build_year(marts_path: Path, year: int, staged: Path) -> list[str]:
+    """Render one year's reports and annexes into `staged`/<year>/. Returns why the reports
+    whose code cannot be a file name were not written."""
     marts = content.read_marts(marts_path, year)
     reports = content.national_reports(marts) + content.provincial_reports(marts)
     env, bundle = _renderer()
-    folder = staged / str(year)
+    folder = report_path(staged, year)
     folder.mkdir()
+    skipped, taken = [], set()
     for report in reports:
-        write_html(env, report, bundle, folder / f"{report.code}.html")
-        annex.write_annex(report, folder / f"{report.code}.xlsx")
+        try:
+            html = report_path(staged, year, report.code, ".html")
+            xlsx = report_path(staged, year, report.code, ".xlsx")
+        except UnsafeName as error:
+            skipped.append(f"{year}: the {report.kind} report of {report.code!r} is not written: {error}")
+            continue
+        if html.name in taken:  # e.g. a province whose code is "national"
+            skipped.append(f"{year}: the {report.kind} report of {report.code!r} is not written: "
+                           f"{html.name} is another report's file")
+            continue
+        taken.add(html.name)
+        write_html(env, report, bundle, html)
+        annex.write_annex(report, xlsx)
+    return skipped
 
 
-def _render_years(marts_path: Path, years: list[int], staged: Path) -> None:
-    """Render `years`, in worker processes side by side when there are several.
+def _render_years(marts_path: Path, years: list[int], staged: Path) -> dict[int, list[str]]:
+    """Render `years`, in worker processes side by side when there are several. Returns,
+    per year, the reports not written (see `build_year`).
 
     A worker is a fresh `python -m orchestration.reports.build`, not a multiprocessing
     one: a forked worker would copy the locks the Dagster process's threads hold, and a
@@ -174,25 +245,26 @@ def _render_years(marts_path: Path, years: list[int], staged: Path) -> None:
     half of each worker's time)."""
     workers = min(WORKERS, len(years), os.cpu_count() or 1)
     if workers <= 1:
-        for year in years:
-            build_year(marts_path, year, staged)
-        return
+        return {year: build_year(marts_path, year, staged) for year in years}
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "orchestration.reports.build", str(marts_path), str(staged),
              *(str(year) for year in years[worker::workers])],
-            stderr=subprocess.PIPE, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
         )
         for worker in range(workers)
     ]
-    failures = []
+    failures, skipped = [], {}
     try:
         for process in processes:
-            _, errors = process.communicate()
+            output, errors = process.communicate()
             if process.returncode:
                 failures.append(errors.decode("utf-8", "replace"))
+            else:
+                last_line = output.decode("utf-8").strip().splitlines()[-1]  # what main() printed
+                skipped.update({int(year): messages for year, messages in json.loads(last_line).items()})
     finally:
         for process in processes:
             if process.poll() is None:
@@ -200,6 +272,7 @@ def _render_years(marts_path: Path, years: list[int], staged: Path) -> None:
                 process.wait()
     if failures:
         raise RuntimeError("rendering the reports failed:\n" + "\n".join(failures))
+    return skipped
 
 
 @functools.cache
@@ -243,51 +316,49 @@ def _read_record(reports_dir: Path) -> dict:
     return record if isinstance(record, dict) else {}
 
 
-def _recorded_files(record: dict, year: int, fingerprint: str) -> list[str] | None:
-    """The files the previous run recorded for `year`, if it recorded this fingerprint."""
+def _recorded(record: dict, year: int, fingerprint: str) -> tuple[list[str], list[str]] | None:
+    """The files (and reports not written) the previous run recorded for `year`, if it
+    recorded this fingerprint."""
     kept = record.get(str(year))
     if not isinstance(kept, dict) or kept.get("fingerprint") != fingerprint:
         return None
-    files = kept.get("files")
-    if not isinstance(files, list) or not all(isinstance(f, str) and f.startswith(f"{year}/") for f in files):
+    files, skipped = kept.get("files"), kept.get("skipped", [])
+    if not all(isinstance(x, list) and all(isinstance(item, str) for item in x) for x in (files, skipped)):
         return None
-    return files
+    if not all(name.startswith(f"{year}/") for name in files):
+        return None
+    return files, skipped
 
 
 def _carry_over(names: list[str], previous: Path, staged: Path) -> bool:
     """Link a year's files from the previous folder into the staged one; False (and
-    nothing carried) when one of them is missing."""
-    if not all((previous / name).is_file() for name in names):
-        return False
+    nothing carried) when one of them is missing, is not a plain file, or is named in a
+    way `report_path` refuses (the record is a file in the publish directory)."""
+    pairs = []
     for name in names:
-        (staged / name).parent.mkdir(exist_ok=True)
+        year, _, file = name.partition("/")
+        code, dot, extension = file.rpartition(".")
         try:
-            os.link(previous / name, staged / name)
+            pairs.append((report_path(previous, year, code, dot + extension),
+                          report_path(staged, year, code, dot + extension)))
+        except UnsafeName:
+            return False
+    if not all(source.is_file() and not source.is_symlink() for source, _ in pairs):
+        return False
+    for source, target in pairs:
+        target.parent.mkdir(exist_ok=True)
+        try:
+            os.link(source, target)
         except OSError:  # a file system without hard links
-            shutil.copy2(previous / name, staged / name)
+            shutil.copy2(source, target)
     return True
-
-
-def _remove_leftovers(target: Path) -> None:
-    """What a run killed while publishing left beside the folder (never the folder itself)."""
-    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
-        for leftover in target.parent.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap(staged: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staged, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def main(argv: list[str]) -> None:
     """A worker: `python -m orchestration.reports.build MARTS STAGED YEAR...`."""
     marts_path, staged, *years = argv
-    for year in years:
-        build_year(Path(marts_path), int(year), Path(staged))
+    skipped = {year: build_year(Path(marts_path), int(year), Path(staged)) for year in years}
+    print(json.dumps(skipped))
 
 
 if __name__ == "__main__":
