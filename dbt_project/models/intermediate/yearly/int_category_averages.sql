@@ -2,6 +2,8 @@
 -- exact fraction (numerator / denominator) so marts can round it and its change once.
 -- A criterion has one max per framework and year, so its average index is
 -- sum(score) / sum(max); the overall average is the mean of the units' indices.
+-- Both forms are typed alike, numerator DECIMAL(38, 12) and denominator DECIMAL(38, 6):
+-- the mart cross-multiplies them (a year against the previous one).
 with criteria as (
     select * from {{ ref('int_criterion_scores') }}
     where {{ in_run_years('year') }}
@@ -21,8 +23,8 @@ by_criterion as (
         max(criterion_name) as criterion_name,
         min(criterion_order) as criterion_order,
         count(*) as unit_count,
-        sum(score) as index_numerator,
-        sum(max_score) as index_denominator
+        cast(sum(score) as decimal(38, 12)) as index_numerator,
+        cast(sum(max_score) as decimal(38, 6)) as index_denominator
     from criteria
     where applicable
     group by year, evaluator, unit_type, criterion_code
@@ -37,8 +39,8 @@ overall as (
         'Chỉ số tổng thể' as criterion_name,
         0 as criterion_order,
         count(*) as unit_count,
-        sum(index_fine) as index_numerator,
-        cast(count(*) as decimal(18, 6)) as index_denominator
+        cast(sum(index_fine) as decimal(38, 12)) as index_numerator,
+        cast(count(*) as decimal(38, 6)) as index_denominator
     from units
     where max_applicable > 0
     group by year, evaluator, unit_type

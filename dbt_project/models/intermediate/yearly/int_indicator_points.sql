@@ -1,5 +1,7 @@
 -- Points of every indicator for every evaluated unit (SPEC §3.2), capped at the
--- indicator max. Divisions are exact, rounded half up to 4 decimals.
+-- indicator max. Divisions are exact, rounded half up to 4 decimals: `linear` and
+-- `relative` are max × value / full_at (or best) by multiply_divide_exact, which never
+-- forms the product (a 10^12 max times a 10^20 value in đồng needs more than 128 bits).
 with evaluated as (
     select * from {{ ref('int_evaluated_units') }}
     where {{ in_run_years('year') }}
@@ -75,13 +77,13 @@ points as (
             when v.rule_type = 'linear' then
                 case
                     when v.value >= v.full_at then v.max_points
-                    else {{ divide_exact('v.max_points * v.value', 'v.full_at', 4) }}
+                    else {{ multiply_divide_exact('v.max_points', 'v.value', 'v.full_at', 4) }}
                 end
             when v.rule_type = 'boolean' then case when v.value = 1 then v.max_points else 0 end
             when v.rule_type = 'steps' then coalesce(rs.points, 0)
             when v.rule_type = 'relative' then
                 case
-                    when b.best_value > 0 then {{ divide_exact('v.max_points * v.value', 'b.best_value', 4) }}
+                    when b.best_value > 0 then {{ multiply_divide_exact('v.max_points', 'v.value', 'b.best_value', 4) }}
                     else 0
                 end
         end as uncapped_points
@@ -105,5 +107,6 @@ select
     value_status,
     value,
     max_points,
+    -- capped, so points <= max_points < 10^12 (the framework maxima) fit DECIMAL(18, 6)
     cast(least(uncapped_points, max_points) as decimal(18, 6)) as points
 from points

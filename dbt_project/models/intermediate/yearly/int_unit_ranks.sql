@@ -1,6 +1,10 @@
 -- Standard competition ranking (1, 2, 2, 4) within evaluator, unit_type and year, on the
 -- exact percentage: a unit's rank is 1 + the number of ranked peers whose
 -- total/max_applicable is strictly higher, compared by cross-multiplication.
+-- Totals and maxima are DECIMAL(18, 6) (below 10^12): one factor is widened to
+-- DECIMAL(38, 6) so the product is DECIMAL(38, 12), room for 10^26; DuckDB would keep
+-- DECIMAL(18, 6) × DECIMAL(18, 6) at DECIMAL(18, 12), which overflows at 10^6 (a unit
+-- scoring 1,000 of 1,000 points).
 with scores as (
     select * from {{ ref('int_unit_scores') }}
     where {{ in_run_years('year') }}
@@ -19,7 +23,8 @@ ranks as (
         and p.evaluator = s.evaluator
         and p.unit_type = s.unit_type
         and p.ranked
-        and p.total_score * s.max_applicable > s.total_score * p.max_applicable
+        and cast(p.total_score as decimal(38, 6)) * s.max_applicable
+            > cast(s.total_score as decimal(38, 6)) * p.max_applicable
     where s.ranked
     group by s.year, s.evaluator, s.unit_type, s.unit_code
 )

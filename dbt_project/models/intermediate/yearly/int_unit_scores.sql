@@ -1,6 +1,9 @@
 -- Each evaluated unit's total, applicable maximum, rating and whether it is ranked
 -- (SPEC §4). Every comparison with a percentage is a cross-multiplication of exact
 -- decimals: `total * 100 >= min_pct * max_applicable`, so 105/150 is exactly 70 %.
+-- DuckDB keeps DECIMAL(18, …) × DECIMAL(18, …) at width 18 (it overflows once the product
+-- reaches 10^6 at 12 decimals), so one factor of every product is widened to 38 digits:
+-- scores and maxima are below 10^12 and percentages below 10^5, so every product fits.
 with criteria as (
     select * from {{ ref('int_criterion_scores') }}
     where {{ in_run_years('year') }}
@@ -17,6 +20,7 @@ totals as (
         evaluator,
         unit_type,
         unit_code,
+        -- at most the sum of the framework's criterion maxima, below 10^12: DECIMAL(18, 6)
         cast(sum(score) as decimal(18, 6)) as total_score,
         cast(sum(case when applicable then max_score else 0 end) as decimal(18, 6)) as max_applicable,
         string_agg(
@@ -34,7 +38,7 @@ floor_misses as (
     inner join bands as b on b.framework_code = c.framework_code
     where b.min_criterion_pct is not null
         and c.applicable
-        and c.score * 100 < b.min_criterion_pct * c.max_score
+        and cast(c.score as decimal(38, 6)) * 100 < cast(b.min_criterion_pct as decimal(38, 4)) * c.max_score
 ),
 
 bands_met as (
@@ -52,7 +56,7 @@ bands_met as (
         on m.framework_code = t.framework_code and m.year = t.year
         and m.unit_code = t.unit_code and m.band_order = b.band_order
     where t.max_applicable > 0
-        and t.total_score * 100 >= b.min_pct * t.max_applicable
+        and cast(t.total_score as decimal(38, 6)) * 100 >= cast(b.min_pct as decimal(38, 4)) * t.max_applicable
         and m.band_order is null
 ),
 
@@ -80,9 +84,9 @@ select
     unit_code,
     total_score,
     max_applicable,
-    {{ divide_exact('total_score * 100', 'max_applicable', 2) }} as score_pct,
-    {{ divide_exact('total_score', 'max_applicable', 4) }} as index,
-    {{ divide_exact('total_score', 'max_applicable', 12) }} as index_fine,
+    {{ divide_exact('cast(total_score as decimal(38, 6)) * 100', 'max_applicable', 2, operand_scale=6) }} as score_pct,
+    {{ divide_exact('total_score', 'max_applicable', 4, operand_scale=6) }} as index,
+    {{ divide_exact('total_score', 'max_applicable', 12, operand_scale=6) }} as index_fine,
     case when ranked then rating end as rating,
     ranked,
     not_ranked_reason

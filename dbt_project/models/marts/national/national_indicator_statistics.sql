@@ -21,9 +21,9 @@ select
     missing_count,
     met_count,
     {{ divide_exact('100 * met_count', 'applicable_count', 2) }} as met_pct,
-    {{ divide_exact('value_sum', 'reported_count', 4) }} as value_avg,
+    {{ divide_exact('value_sum', 'reported_count', 4, operand_scale=6) }} as value_avg,
     value_min,
     value_max,
-    {{ divide_exact('points_sum', 'applicable_count', 4) }} as points_avg
+    {{ divide_exact('points_sum', 'applicable_count', 4, operand_scale=6) }} as points_avg
 from statistics
 order by year, unit_type, criterion_order, indicator_order

@@ -13,7 +13,7 @@ select
     max_score,
     unit_count,
     not_applicable_count,
-    {{ divide_exact('score_sum', 'unit_count', 2) }} as avg_score,
+    {{ divide_exact('score_sum', 'unit_count', 2, operand_scale=6) }} as avg_score,
     best_score,
     best_unit_count,
     best_units,
