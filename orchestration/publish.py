@@ -33,11 +33,13 @@ MART_TABLES = (
     "national_category_averages",
     "national_category_highlights",
     "national_indicator_statistics",
+    "national_pillar_scores",
     "provincial_ranking",
     "provincial_criterion_scores",
     "provincial_rating_distribution",
     "provincial_criterion_highlights",
     "provincial_indicator_statistics",
+    "provincial_pillar_scores",
     "submission_issues",
 )
 CURRENT = "current"

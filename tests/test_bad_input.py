@@ -177,8 +177,8 @@ def test_two_frameworks_claiming_the_same_year_is_fatal(tmp_path):
         text.replace("code: mini-department", "code: other").replace("years: [2017, 2018]", "years: [2018]"))
     with duckdb.connect() as con, pytest.raises(frameworks.FrameworkError) as error:
         load.load_frameworks(con, tmp_path)
-    assert "other.yaml (other): years: 2018 is already evaluated for evaluator '46', unit_type " \
-           "'department' by frameworks/mini-department.yaml (mini-department)" in str(error.value)
+    assert "other.yaml (other): units: in 2018, frameworks/mini-department.yaml (mini-department) " \
+           "evaluates evaluator '46', unit_type 'department' too, and without a `units` list" in str(error.value)
 
 
 def test_bad_registry_fails_the_run_and_leaves_the_published_files(clean, tmp_path, monkeypatch):

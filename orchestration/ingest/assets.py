@@ -27,17 +27,24 @@ def raw_units() -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"dagster/row_count": count})
 
 
+FRAMEWORK_TABLES = {
+    "frameworks": "Evaluation frameworks, one per frameworks/*.yaml, with their peer group.",
+    "framework_years": "The years each framework evaluates.",
+    "framework_units": "The units a framework names (`units`); none: every unit of its unit_type.",
+    "rating_bands": "Rating bands, highest first (none where the evaluator publishes no band).",
+    "criteria": "Criteria at every level, with their maxima, parents, levels and heights.",
+    "indicators": "Indicators and their scoring rules.",
+    "indicator_steps": "Thresholds and points of `steps` rules.",
+    "pillars": "Pillars: named sets of top-level criteria, scored and ranked on their own.",
+    "pillar_criteria": "The top-level criteria of each pillar.",
+}
+assert tuple(FRAMEWORK_TABLES) == load.FRAMEWORK_TABLES
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["raw", table], description=description, **INGEST)
-        for table, description in {
-            "frameworks": "Evaluation frameworks, one per frameworks/*.yaml.",
-            "framework_years": "The years each framework evaluates.",
-            "rating_bands": "Rating bands, highest first.",
-            "criteria": "Criteria and their maxima.",
-            "indicators": "Indicators and their scoring rules.",
-            "indicator_steps": "Thresholds and points of `steps` rules.",
-        }.items()
+        for table, description in FRAMEWORK_TABLES.items()
     ]
 )
 def raw_frameworks():
@@ -46,7 +53,7 @@ def raw_frameworks():
         load.load_frameworks(con, settings.data_dir)
         counts = {
             table: con.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
-            for table in ("frameworks", "framework_years", "rating_bands", "criteria", "indicators", "indicator_steps")
+            for table in FRAMEWORK_TABLES
         }
     for table, count in counts.items():
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={"dagster/row_count": count})

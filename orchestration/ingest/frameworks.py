@@ -14,7 +14,11 @@ from typing import Any
 from ..partitions import FIRST_YEAR, LAST_YEAR
 
 RULE_TYPES = {"score", "linear", "boolean", "steps", "relative"}
-UNIT_TYPES = {"ministry", "province", "department", "district"}
+UNIT_TYPES = {"ministry", "province", "department", "district", "commune"}
+# Criteria nest to this many levels (main indicator → component → criterion → … → the
+# criterion holding indicators); dbt sums them bottom-up in as many steps (the dbt var
+# `criterion_levels`, which must agree).
+MAX_LEVELS = 8
 INDICATOR_UNITS = {"ratio", "percent", "count", "money", "points"}
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Unit, framework, criterion and indicator codes (and an evaluator): no path separator,
@@ -126,8 +130,9 @@ class _Checker:
 
 
 def flatten(doc: Any, source_file: str) -> dict[str, list[tuple]]:
-    """Rows for raw.frameworks, framework_years, rating_bands, criteria, indicators and
-    indicator_steps. Raises FrameworkError naming `source_file` and the field."""
+    """Rows for raw.frameworks, framework_years, framework_units, rating_bands, criteria,
+    indicators, indicator_steps, pillars and pillar_criteria. Raises FrameworkError naming
+    `source_file` and the field."""
     check = _Checker(source_file)
     check.mapping(doc, "the document")
     code = check.code(doc.get("code"), "code")
@@ -141,19 +146,39 @@ def flatten(doc: Any, source_file: str) -> dict[str, list[tuple]]:
     for y, year in enumerate(years):
         if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
             raise check.fail(f"years[{y}]", f"{show(year)} is not a year ({FIRST_YEAR} to {LAST_YEAR})")
+    peer_group = unit_type if doc.get("peer_group") is None else check.code(doc["peer_group"], "peer_group")
 
     rows: dict[str, list[tuple]] = {
-        "frameworks": [(code, title, evaluator, unit_type, source_file)],
+        "frameworks": [(code, title, evaluator, unit_type, source_file, peer_group)],
         "framework_years": [(code, year) for year in sorted(set(years))],
+        "framework_units": [],
         "rating_bands": [],
         "criteria": [],
         "indicators": [],
         "indicator_steps": [],
+        "pillars": [],
+        "pillar_criteria": [],
     }
+    if doc.get("units") is not None:
+        members: dict[str, str] = {}
+        for u, unit in enumerate(check.sequence(doc["units"], "units")):
+            unit_code = check.code(unit, f"units[{u}]")
+            check.unique(members, unit_code, f"units[{u}]")
+            rows["framework_units"].append((code, unit_code))
+    if doc.get("rating") is not None:  # the DTI publishes no bands
+        rows["rating_bands"] = _bands(check, doc["rating"], code)
+    _Criteria(check, code, rows).add(check.sequence(doc.get("criteria"), "criteria"), "criteria")
+    if doc.get("pillars") is not None:
+        _pillars(check, doc["pillars"], code, rows)
+    return rows
 
+
+def _bands(check: _Checker, bands: Any, code: str) -> list[tuple]:
+    """Rating bands, highest first; the lowest must take every unit."""
+    rows = []
     labels: dict[str, str] = {}
     previous_min = None
-    for b, band in enumerate(check.sequence(doc.get("rating"), "rating")):
+    for b, band in enumerate(check.sequence(bands, "rating")):
         at = f"rating[{b}]"
         check.mapping(band, at)
         label = check.text(band.get("label"), f"{at}.label", required=True)
@@ -164,49 +189,102 @@ def flatten(doc: Any, source_file: str) -> dict[str, list[tuple]]:
         previous_min = min_pct
         floor = band.get("min_criterion_pct")
         floor = None if floor is None else check.percent(floor, f"{at}.min_criterion_pct")
-        rows["rating_bands"].append((code, b + 1, label, min_pct, floor))
-    lowest = len(rows["rating_bands"]) - 1
-    *_, lowest_min, lowest_floor = rows["rating_bands"][lowest]
+        rows.append((code, b + 1, label, min_pct, floor))
+    *_, lowest_min, lowest_floor = rows[-1]
     if lowest_min != 0 or lowest_floor is not None:
-        raise check.fail(f"rating[{lowest}]", "the lowest band must take every unit (min_pct: 0 and no "
-                                              "min_criterion_pct), or a ranked unit could get no rating")
+        raise check.fail(f"rating[{len(rows) - 1}]", "the lowest band must take every unit (min_pct: 0 and no "
+                                                     "min_criterion_pct), or a ranked unit could get no rating")
+    return rows
 
-    criterion_codes: dict[str, str] = {}
-    indicator_codes: dict[str, str] = {}
-    for c, criterion in enumerate(check.sequence(doc.get("criteria"), "criteria")):
-        at = f"criteria[{c}]"
+
+class _Criteria:
+    """The criteria tree, depth first: every criterion gets its place in the framework's
+    order (`criterion_order`), its parent, its level (1 = top) and its height (0 = it holds
+    indicators; else 1 + its highest child's), the order dbt sums the levels in."""
+
+    def __init__(self, check: _Checker, framework_code: str, rows: dict[str, list[tuple]]):
+        self.check, self.framework_code, self.rows = check, framework_code, rows
+        self.codes: dict[str, str] = {}  # criterion and indicator codes: one namespace
+        self.open: dict[int, str] = {}  # id of each criterion being read -> its field
+
+    def add(self, criteria: list, at: str, parent: str | None = None, level: int = 1) -> int:
+        """Rows of these sibling criteria (and below); returns their highest height."""
+        return max(self._criterion(criterion, f"{at}[{c}]", parent, level)
+                   for c, criterion in enumerate(criteria))
+
+    def _criterion(self, criterion: Any, at: str, parent: str | None, level: int) -> int:
+        check = self.check
+        if id(criterion) in self.open:  # a YAML alias to a criterion that holds it
+            raise check.fail(at, f"is {self.open[id(criterion)]} again, inside itself: a cycle")
+        if level > MAX_LEVELS:
+            raise check.fail(at, f"criteria nest deeper than {MAX_LEVELS} levels")
         check.mapping(criterion, at)
         c_code = check.code(criterion.get("code"), f"{at}.code")
-        check.unique(criterion_codes, c_code, f"{at}.code")
-        rows["criteria"].append((
-            code, c + 1, c_code, check.text(criterion.get("name"), f"{at}.name"),
-            check.number(criterion.get("max"), f"{at}.max", *POINTS, above_zero=True),
-            check.flag(criterion.get("required_for_rank"), f"{at}.required_for_rank"),
-        ))
-        for i, indicator in enumerate(check.sequence(criterion.get("indicators"), f"{at}.indicators")):
-            i_at = f"{at}.indicators[{i}]"
-            check.mapping(indicator, i_at)
-            i_code = check.code(indicator.get("code"), f"{i_at}.code")
-            check.unique(indicator_codes, i_code, f"{i_at}.code")
-            name = check.text(indicator.get("name"), f"{i_at}.name")
-            max_points = check.number(indicator.get("max"), f"{i_at}.max", *POINTS, above_zero=True)
-            unit = indicator.get("unit")
-            if unit is not None:
-                check.choice(unit, f"{i_at}.unit", INDICATOR_UNITS, "unit")
-            rule = check.mapping(indicator.get("rule"), f"{i_at}.rule")
-            rule_type = check.choice(rule.get("type"), f"{i_at}.rule.type", RULE_TYPES, "rule type")
-            full_at = None
-            if rule_type == "linear":
-                full_at = check.number(rule.get("full_at"), f"{i_at}.rule.full_at", *VALUES, above_zero=True)
-            if rule_type == "steps":
-                rows["indicator_steps"].extend(
-                    (code, i_code, threshold, points)
-                    for threshold, points in _steps(check, rule.get("steps"), f"{i_at}.rule.steps")
-                )
-            rows["indicators"].append((
-                code, c_code, i + 1, i_code, name, max_points, rule_type, full_at, unit,
-            ))
-    return rows
+        check.unique(self.codes, c_code, f"{at}.code")
+        row = len(self.rows["criteria"])
+        self.rows["criteria"].append(None)  # depth-first order: the row is filled after its children
+        name = check.text(criterion.get("name"), f"{at}.name")
+        max_points = check.number(criterion.get("max"), f"{at}.max", *POINTS, above_zero=True)
+        required = check.flag(criterion.get("required_for_rank"), f"{at}.required_for_rank")
+        holds = [key for key in ("indicators", "criteria") if criterion.get(key) is not None]
+        if len(holds) != 1:
+            raise check.fail(at, "holds both indicators and criteria: a criterion holds one or the other"
+                             if holds else "holds neither indicators nor criteria")
+        self.open[id(criterion)] = at
+        if holds == ["criteria"]:
+            height = 1 + self.add(check.sequence(criterion["criteria"], f"{at}.criteria"),
+                                  f"{at}.criteria", c_code, level + 1)
+        else:
+            height = 0
+            for i, indicator in enumerate(check.sequence(criterion["indicators"], f"{at}.indicators")):
+                self._indicator(indicator, f"{at}.indicators[{i}]", c_code, i + 1)
+        del self.open[id(criterion)]
+        self.rows["criteria"][row] = (
+            self.framework_code, row + 1, c_code, name, max_points, required, parent, level, height,
+        )
+        return height
+
+    def _indicator(self, indicator: Any, at: str, criterion_code: str, order: int) -> None:
+        check, code = self.check, self.framework_code
+        check.mapping(indicator, at)
+        i_code = check.code(indicator.get("code"), f"{at}.code")
+        check.unique(self.codes, i_code, f"{at}.code")
+        name = check.text(indicator.get("name"), f"{at}.name")
+        max_points = check.number(indicator.get("max"), f"{at}.max", *POINTS, above_zero=True)
+        unit = indicator.get("unit")
+        if unit is not None:
+            check.choice(unit, f"{at}.unit", INDICATOR_UNITS, "unit")
+        rule = check.mapping(indicator.get("rule"), f"{at}.rule")
+        rule_type = check.choice(rule.get("type"), f"{at}.rule.type", RULE_TYPES, "rule type")
+        full_at = None
+        if rule_type == "linear":
+            full_at = check.number(rule.get("full_at"), f"{at}.rule.full_at", *VALUES, above_zero=True)
+        if rule_type == "steps":
+            self.rows["indicator_steps"].extend(
+                (code, i_code, threshold, points)
+                for threshold, points in _steps(check, rule.get("steps"), f"{at}.rule.steps")
+            )
+        self.rows["indicators"].append((code, criterion_code, order, i_code, name, max_points, rule_type, full_at, unit))
+
+
+def _pillars(check: _Checker, pillars: Any, code: str, rows: dict[str, list[tuple]]) -> None:
+    """Pillars: named sets of top-level criteria (they may overlap)."""
+    top = {c_code: order for _, order, c_code, *_, parent, _level, _height in rows["criteria"] if parent is None}
+    codes: dict[str, str] = {}
+    for p, pillar in enumerate(check.sequence(pillars, "pillars")):
+        at = f"pillars[{p}]"
+        check.mapping(pillar, at)
+        p_code = check.code(pillar.get("code"), f"{at}.code")
+        check.unique(codes, p_code, f"{at}.code")
+        rows["pillars"].append((code, p + 1, p_code, check.text(pillar.get("name"), f"{at}.name")))
+        members: dict[str, str] = {}
+        for m, member in enumerate(check.sequence(pillar.get("criteria"), f"{at}.criteria")):
+            c_code = check.code(member, f"{at}.criteria[{m}]")
+            if c_code not in top:
+                raise check.fail(f"{at}.criteria[{m}]", f"{show(c_code)} is not a top-level criterion of the "
+                                 f"framework (one of {sorted(top, key=top.get)})")
+            check.unique(members, c_code, f"{at}.criteria[{m}]")
+            rows["pillar_criteria"].append((code, p_code, c_code))
 
 
 def _steps(check: _Checker, steps: Any, field: str) -> list[tuple[Decimal, Decimal]]:
@@ -225,21 +303,35 @@ def _steps(check: _Checker, steps: Any, field: str) -> list[tuple[Decimal, Decim
 
 
 def check_unique_claims(rows: dict[str, list[tuple]]) -> None:
-    """One framework per code, and per evaluator, unit_type and year: otherwise a unit
-    would be scored twice. Raises FrameworkError naming both files."""
+    """One framework per code, and each unit scored once a year per evaluator: frameworks of
+    one evaluator, unit_type and year each name their `units` (disjoint sets, peer groups of
+    different names), or one framework takes them all. Raises FrameworkError naming both
+    files and the field."""
     files = {}
-    for code, _, evaluator, unit_type, source_file in rows["frameworks"]:
+    for code, _, evaluator, unit_type, source_file, peer_group in rows["frameworks"]:
         if code in files:
             raise FrameworkError(f"{source_file}: code: '{code}' is also the code of {files[code][0]}")
-        files[code] = (source_file, evaluator, unit_type)
-    claimed = {}
+        files[code] = (source_file, evaluator, unit_type, peer_group)
+    members: dict[str, set[str]] = {}
+    for code, unit_code in rows["framework_units"]:
+        members.setdefault(code, set()).add(unit_code)
+    claimed: dict[tuple, list[str]] = {}
     for code, year in rows["framework_years"]:
-        source_file, evaluator, unit_type = files[code]
-        key = (evaluator, unit_type, year)
-        if key in claimed:
-            other_code, other_file = claimed[key]
-            raise FrameworkError(
-                f"{source_file} ({code}): years: {year} is already evaluated for evaluator "
-                f"{evaluator!r}, unit_type {unit_type!r} by {other_file} ({other_code})"
-            )
-        claimed[key] = (code, source_file)
+        claimed.setdefault((files[code][1], files[code][2], year), []).append(code)
+    for (evaluator, unit_type, year), codes in claimed.items():
+        for i, code in enumerate(codes):
+            source_file, *_, peer_group = files[code]
+            for other in codes[:i]:
+                other_file, *_, other_group = files[other]
+                clash = None
+                if code not in members or other not in members:
+                    clash = "units", "without a `units` list a framework takes every unit of its unit_type"
+                elif shared := sorted(members[code] & members[other]):
+                    clash = "units", f"both list {', '.join(shared[:5])}"
+                elif peer_group == other_group:
+                    clash = "peer_group", f"both name the peer group {peer_group!r}"
+                if clash:
+                    raise FrameworkError(
+                        f"{source_file} ({code}): {clash[0]}: in {year}, {other_file} ({other}) evaluates "
+                        f"evaluator {evaluator!r}, unit_type {unit_type!r} too, and {clash[1]}"
+                    )

@@ -25,19 +25,25 @@ RAW_DDL = {
     "units": """
         unit_code varchar, unit_name varchar, unit_type varchar, parent_code varchar,
         valid_from varchar, valid_to varchar, source_file varchar, row_number integer""",
-    "frameworks": "framework_code varchar, title varchar, evaluator varchar, unit_type varchar, source_file varchar",
+    "frameworks": """
+        framework_code varchar, title varchar, evaluator varchar, unit_type varchar,
+        source_file varchar, peer_group varchar""",
     "framework_years": "framework_code varchar, year integer",
+    "framework_units": "framework_code varchar, unit_code varchar",
     "rating_bands": """
         framework_code varchar, band_order integer, label varchar,
         min_pct decimal(9, 4), min_criterion_pct decimal(9, 4)""",
     "criteria": """
         framework_code varchar, criterion_order integer, criterion_code varchar,
-        criterion_name varchar, max_points decimal(18, 4), required_for_rank boolean""",
+        criterion_name varchar, max_points decimal(18, 4), required_for_rank boolean,
+        parent_criterion_code varchar, level integer, height integer""",
     "indicators": """
         framework_code varchar, criterion_code varchar, indicator_order integer,
         indicator_code varchar, indicator_name varchar, max_points decimal(18, 4),
         rule_type varchar, full_at decimal(38, 6), unit varchar""",
     "indicator_steps": "framework_code varchar, indicator_code varchar, threshold decimal(38, 6), points decimal(18, 4)",
+    "pillars": "framework_code varchar, pillar_order integer, pillar_code varchar, pillar_name varchar",
+    "pillar_criteria": "framework_code varchar, pillar_code varchar, criterion_code varchar",
     "submissions": """
         year integer, source_file varchar, row_number integer, unit_code varchar,
         indicator_code varchar, value_text varchar, note varchar,
@@ -47,6 +53,9 @@ RAW_DDL = {
         indicator_code varchar, severity varchar, reason varchar""",
 }
 
+# the raw tables of frameworks/*.yaml (frameworks.flatten gives their rows)
+FRAMEWORK_TABLES = ("frameworks", "framework_years", "framework_units", "rating_bands", "criteria",
+                    "indicators", "indicator_steps", "pillars", "pillar_criteria")
 REGISTRY_COLUMNS = ("unit_code", "unit_name", "unit_type", "parent_code", "valid_from", "valid_to")
 SUBMISSION_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 
@@ -198,8 +207,7 @@ def _check_registry(records: list[tuple]) -> None:
 def load_frameworks(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
     folder = data_dir / "frameworks"
     paths = sorted(p for p in folder.glob("*.y*ml") if inside(p, data_dir)) if folder.is_dir() else []
-    tables = ("frameworks", "framework_years", "rating_bands", "criteria", "indicators", "indicator_steps")
-    rows: dict[str, list[tuple]] = {table: [] for table in tables}
+    rows: dict[str, list[tuple]] = {table: [] for table in FRAMEWORK_TABLES}
     for path in paths:
         source = relative_name(path, data_dir)
         size = path.stat().st_size if path.is_file() else 0
@@ -215,8 +223,8 @@ def load_frameworks(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
         for table, table_rows in frameworks.flatten(doc, source).items():
             rows[table].extend(table_rows)
     frameworks.check_unique_claims(rows)
-    recreate(con, *tables)
-    for table in tables:
+    recreate(con, *FRAMEWORK_TABLES)
+    for table in FRAMEWORK_TABLES:
         insert_rows(con, table, rows[table])
     return len(rows["frameworks"])
 

@@ -16,11 +16,13 @@ REPORT_TABLES = (
     "provincial_rating_distribution",
     "provincial_criterion_highlights",
     "provincial_indicator_statistics",
+    "provincial_pillar_scores",
     "national_ranking",
     "national_category_scores",
     "national_category_averages",
     "national_category_highlights",
     "national_indicator_statistics",
+    "national_pillar_scores",
 )
 
 # How the publications name each peer group, and the noun they count its units with.

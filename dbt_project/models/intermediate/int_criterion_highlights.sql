@@ -22,22 +22,24 @@ placed as (
         c.year,
         c.evaluator,
         c.unit_type,
+        c.peer_group,
         c.framework_code,
+        c.level,
         c.criterion_code,
         c.criterion_name,
         c.criterion_order,
-        c.max_score,
+        c.max_applicable as max_score,
         c.applicable,
         c.score,
         c.unit_code,
         u.unit_name,
         r.rank,
         dense_rank() over (
-            partition by c.year, c.evaluator, c.unit_type, c.criterion_code, c.applicable
+            partition by c.year, c.evaluator, c.unit_type, c.peer_group, c.criterion_code, c.applicable
             order by c.score desc
         ) as place_from_top,
         dense_rank() over (
-            partition by c.year, c.evaluator, c.unit_type, c.criterion_code, c.applicable
+            partition by c.year, c.evaluator, c.unit_type, c.peer_group, c.criterion_code, c.applicable
             order by c.score
         ) as place_from_bottom
     from criteria as c
@@ -52,14 +54,17 @@ select
     year,
     evaluator,
     unit_type,
+    peer_group,
     framework_code,
     criterion_code,
+    min(level) as level,
     max(criterion_name) as criterion_name,
     min(criterion_order) as criterion_order,
     max(max_score) as max_score,
     count(case when applicable then 1 end) as unit_count,
     count(case when not applicable then 1 end) as not_applicable_count,
     sum(case when applicable then score end) as score_sum,
+    sum(case when applicable then max_score end) as max_score_sum,
     {%- for place, condition in [
         ("best", "place_from_top = 1"),
         ("second", "place_from_top = 2"),
@@ -76,4 +81,4 @@ select
     {{- "," if not loop.last }}
     {%- endfor %}
 from placed
-group by year, evaluator, unit_type, framework_code, criterion_code
+group by year, evaluator, unit_type, peer_group, framework_code, criterion_code

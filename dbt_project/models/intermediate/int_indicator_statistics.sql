@@ -20,6 +20,7 @@ select
     p.year,
     p.evaluator,
     p.unit_type,
+    p.peer_group,
     p.framework_code,
     p.criterion_code,
     max(c.criterion_name) as criterion_name,
@@ -44,4 +45,4 @@ inner join indicators as i
     on i.framework_code = p.framework_code and i.indicator_code = p.indicator_code
 inner join criteria as c
     on c.framework_code = p.framework_code and c.criterion_code = p.criterion_code
-group by p.year, p.evaluator, p.unit_type, p.framework_code, p.criterion_code, p.indicator_code
+group by p.year, p.evaluator, p.unit_type, p.peer_group, p.framework_code, p.criterion_code, p.indicator_code

@@ -4,5 +4,8 @@ select
     criterion_code,
     criterion_name,
     max_points,
-    required_for_rank
+    required_for_rank,
+    parent_criterion_code,
+    level,
+    height
 from {{ source('raw', 'criteria') }}

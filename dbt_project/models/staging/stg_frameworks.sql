@@ -8,6 +8,7 @@ renamed as (
         title as framework_title,
         trim(evaluator) as evaluator,
         unit_type,
+        peer_group,
         source_file
     from source
 )

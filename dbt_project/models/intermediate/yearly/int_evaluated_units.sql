@@ -1,5 +1,6 @@
--- Who each framework evaluates each year: the units of its peer group valid that year,
--- under the evaluating province (or every one of them when the Ministry evaluates).
+-- Who each framework evaluates each year: the units of its unit_type valid that year,
+-- under the evaluating province (or every one of them when the Ministry evaluates), and
+-- only those it names when it has a `units` list (its peer group).
 with frameworks as (
     select * from {{ ref('stg_frameworks') }}
 ),
@@ -7,6 +8,10 @@ with frameworks as (
 framework_years as (
     select * from {{ ref('stg_framework_years') }}
     where {{ in_run_years('year') }}
+),
+
+framework_units as (
+    select * from {{ ref('stg_framework_units') }}
 ),
 
 units as (
@@ -18,6 +23,7 @@ select
     y.year,
     f.evaluator,
     f.unit_type,
+    f.peer_group,
     u.unit_code,
     u.unit_name
 from frameworks as f
@@ -27,3 +33,9 @@ inner join units as u
     and (f.evaluator = 'national' or u.parent_code = f.evaluator)
     and y.year >= coalesce(u.valid_from, y.year)
     and y.year <= coalesce(u.valid_to, y.year)
+where
+    not exists (select 1 from framework_units as n where n.framework_code = f.framework_code)
+    or exists (
+        select 1 from framework_units as n
+        where n.framework_code = f.framework_code and n.unit_code = u.unit_code
+    )

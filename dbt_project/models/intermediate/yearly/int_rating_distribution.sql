@@ -1,7 +1,7 @@
 -- Units per rating in each peer group, over all evaluated units of the group (ranked or
 -- not): Bình Định's "+20 %" of Tốt is 4 more departments of 20. Every band of the
 -- framework appears, with 0 units if none, so a share's change is always defined; units
--- that are not ranked form their own row.
+-- that are not ranked form their own row. A framework without bands (the DTI) has no rows.
 with units as (
     select * from {{ ref('int_unit_scores') }}
     where {{ in_run_years('year') }}
@@ -12,9 +12,10 @@ bands as (
 ),
 
 groups as (
-    select framework_code, year, evaluator, unit_type, count(*) as group_units
+    select framework_code, year, evaluator, unit_type, peer_group, count(*) as group_units
     from units
-    group by framework_code, year, evaluator, unit_type
+    where exists (select 1 from bands as b where b.framework_code = units.framework_code)
+    group by framework_code, year, evaluator, unit_type, peer_group
 ),
 
 labels as (
@@ -34,6 +35,7 @@ select
     l.year,
     l.evaluator,
     l.unit_type,
+    l.peer_group,
     l.rating,
     l.band_order,
     l.group_units,
@@ -43,4 +45,4 @@ left join units as u
     on u.framework_code = l.framework_code
     and u.year = l.year
     and case when u.ranked then u.rating else '{{ var("not_ranked_label") }}' end = l.rating
-group by l.year, l.evaluator, l.unit_type, l.rating, l.band_order, l.group_units
+group by l.year, l.evaluator, l.unit_type, l.peer_group, l.rating, l.band_order, l.group_units

@@ -4,9 +4,27 @@
 -- DuckDB keeps DECIMAL(18, …) × DECIMAL(18, …) at width 18 (it overflows once the product
 -- reaches 10^6 at 12 decimals), so one factor of every product is widened to 38 digits:
 -- scores and maxima are below 10^12 and percentages below 10^5, so every product fits.
-with criteria as (
+-- The total is over the top-level criteria; a required criterion at any level that is not
+-- applicable keeps the unit out of the ranking; a band's floor applies to the top level.
+with all_levels as (
     select * from {{ ref('int_criterion_scores') }}
     where {{ in_run_years('year') }}
+),
+
+criteria as (
+    select * from all_levels
+    where level = 1
+),
+
+inapplicable_required as (
+    select
+        framework_code,
+        year,
+        unit_code,
+        string_agg(criterion_code || ' (' || criterion_name || ')', ', ' order by criterion_order) as criteria
+    from all_levels
+    where required_for_rank and not applicable
+    group by framework_code, year, unit_code
 ),
 
 bands as (
@@ -19,16 +37,13 @@ totals as (
         year,
         evaluator,
         unit_type,
+        peer_group,
         unit_code,
         -- at most the sum of the framework's criterion maxima, below 10^12: DECIMAL(18, 6)
         cast(sum(score) as decimal(18, 6)) as total_score,
-        cast(sum(case when applicable then max_score else 0 end) as decimal(18, 6)) as max_applicable,
-        string_agg(
-            case when required_for_rank and not applicable then criterion_code || ' (' || criterion_name || ')' end,
-            ', ' order by criterion_order
-        ) as inapplicable_required
+        cast(sum(max_applicable) as decimal(18, 6)) as max_applicable
     from criteria
-    group by framework_code, year, evaluator, unit_type, unit_code
+    group by framework_code, year, evaluator, unit_type, peer_group, unit_code
 ),
 
 -- bands whose per-criterion floor some applicable criterion of the unit misses
@@ -38,7 +53,7 @@ floor_misses as (
     inner join bands as b on b.framework_code = c.framework_code
     where b.min_criterion_pct is not null
         and c.applicable
-        and cast(c.score as decimal(38, 6)) * 100 < cast(b.min_criterion_pct as decimal(38, 4)) * c.max_score
+        and cast(c.score as decimal(38, 6)) * 100 < cast(b.min_criterion_pct as decimal(38, 4)) * c.max_applicable
 ),
 
 bands_met as (
@@ -63,14 +78,15 @@ bands_met as (
 scored as (
     select
         t.*,
-        t.max_applicable > 0 and t.inapplicable_required is null as ranked,
+        t.max_applicable > 0 and ir.criteria is null as ranked,
         case
             when t.max_applicable = 0 then 'no criterion is applicable'
-            when t.inapplicable_required is not null
-                then 'required criterion not applicable: ' || t.inapplicable_required
+            when ir.criteria is not null then 'required criterion not applicable: ' || ir.criteria
         end as not_ranked_reason,
         bm.rating
     from totals as t
+    left join inapplicable_required as ir
+        on ir.framework_code = t.framework_code and ir.year = t.year and ir.unit_code = t.unit_code
     left join bands_met as bm
         on bm.framework_code = t.framework_code and bm.year = t.year
         and bm.unit_code = t.unit_code and bm.preference = 1
@@ -81,6 +97,7 @@ select
     year,
     evaluator,
     unit_type,
+    peer_group,
     unit_code,
     total_score,
     max_applicable,

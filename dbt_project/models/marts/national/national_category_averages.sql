@@ -6,8 +6,11 @@ with averages as (
 select
     a.year,
     a.unit_type,
+    a.peer_group,
     a.criterion_code,
     a.criterion_name,
+    a.parent_criterion_code,
+    a.level,
     {{ divide_exact('a.index_numerator', 'a.index_denominator', 4) }} as avg_index,
     {{ divide_exact('p.index_numerator', 'p.index_denominator', 4) }} as avg_index_prev,
     -- a_num / a_den − p_num / p_den over one denominator; numerators are DECIMAL(38, 12) and
@@ -20,5 +23,6 @@ select
     a.unit_count
 from averages as a
 left join averages as p
-    on p.year = a.year - 1 and p.unit_type = a.unit_type and p.criterion_code = a.criterion_code
-order by a.year, a.unit_type, a.criterion_order
+    on p.year = a.year - 1 and p.unit_type = a.unit_type and p.peer_group = a.peer_group
+    and p.criterion_code = a.criterion_code
+order by a.year, a.unit_type, a.peer_group, a.criterion_order

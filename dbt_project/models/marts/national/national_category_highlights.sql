@@ -6,14 +6,16 @@ with highlights as (
 select
     year,
     unit_type,
+    peer_group,
     criterion_code,
     criterion_name,
     criterion_order,
+    level,
     max_score,
     unit_count,
     not_applicable_count,
     {{ divide_exact('score_sum', 'unit_count', 2, operand_scale=6) }} as avg_score,
-    {{ divide_exact('score_sum', 'unit_count * cast(max_score as decimal(38, 6))', 4, operand_scale=6) }} as avg_index,
+    {{ divide_exact('score_sum', 'max_score_sum', 4, operand_scale=6) }} as avg_index,
     best_score,
     {{ divide_exact('best_score', 'max_score', 4, operand_scale=6) }} as best_index,
     best_unit_count,
@@ -31,4 +33,4 @@ select
     zero_unit_count,
     zero_units
 from highlights
-order by year, unit_type, criterion_order
+order by year, unit_type, peer_group, criterion_order

@@ -6,6 +6,7 @@ with statistics as (
 select
     year,
     unit_type,
+    peer_group,
     criterion_code,
     criterion_name,
     criterion_order,
@@ -26,4 +27,4 @@ select
     value_max,
     {{ divide_exact('points_sum', 'applicable_count', 4, operand_scale=6) }} as points_avg
 from statistics
-order by year, unit_type, criterion_order, indicator_order
+order by year, unit_type, peer_group, criterion_order, indicator_order

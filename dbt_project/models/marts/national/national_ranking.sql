@@ -14,6 +14,7 @@ held_back as (
 select
     r.year,
     r.unit_type,
+    r.peer_group,
     r.unit_code,
     u.unit_name,
     r.framework_code,
@@ -32,4 +33,4 @@ from ranks as r
 inner join units as u
     on u.framework_code = r.framework_code and u.year = r.year and u.unit_code = r.unit_code
 left join held_back as h on h.year = r.year and h.unit_code = r.unit_code
-order by r.year, r.unit_type, r.rank nulls last, r.unit_code
+order by r.year, r.unit_type, r.peer_group, r.rank nulls last, r.unit_code

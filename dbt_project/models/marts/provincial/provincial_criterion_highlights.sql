@@ -7,9 +7,11 @@ select
     year,
     evaluator as province_code,
     unit_type,
+    peer_group,
     criterion_code,
     criterion_name,
     criterion_order,
+    level,
     max_score,
     unit_count,
     not_applicable_count,
@@ -28,4 +30,4 @@ select
     zero_unit_count,
     zero_units
 from highlights
-order by year, evaluator, unit_type, criterion_order
+order by year, evaluator, unit_type, peer_group, criterion_order

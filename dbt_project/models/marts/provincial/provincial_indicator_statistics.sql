@@ -7,6 +7,7 @@ select
     year,
     evaluator as province_code,
     unit_type,
+    peer_group,
     criterion_code,
     criterion_name,
     criterion_order,
@@ -27,4 +28,4 @@ select
     value_max,
     {{ divide_exact('points_sum', 'applicable_count', 4, operand_scale=6) }} as points_avg
 from statistics
-order by year, evaluator, unit_type, criterion_order, indicator_order
+order by year, evaluator, unit_type, peer_group, criterion_order, indicator_order

@@ -21,12 +21,14 @@ select
     r.evaluator as province_code,
     p.unit_name as province_name,
     r.unit_type,
+    r.peer_group,
     r.unit_code,
     u.unit_name,
     r.framework_code,
     r.total_score,
     r.max_applicable,
     r.score_pct,
+    r.index,
     r.rating,
     r.ranked,
     r.not_ranked_reason,
@@ -42,4 +44,4 @@ left join provinces as p
     and r.year >= coalesce(p.valid_from, r.year)
     and r.year <= coalesce(p.valid_to, r.year)
 left join held_back as h on h.year = r.year and h.unit_code = r.unit_code
-order by r.year, r.evaluator, r.unit_type, r.rank nulls last, r.unit_code
+order by r.year, r.evaluator, r.unit_type, r.peer_group, r.rank nulls last, r.unit_code

@@ -7,6 +7,7 @@ select
     d.year,
     d.evaluator as province_code,
     d.unit_type,
+    d.peer_group,
     d.rating,
     d.band_order,
     d.unit_count,
@@ -19,5 +20,5 @@ select
 from distribution as d
 left join distribution as p
     on p.year = d.year - 1 and p.evaluator = d.evaluator
-    and p.unit_type = d.unit_type and p.rating = d.rating
-order by d.year, d.evaluator, d.unit_type, d.band_order
+    and p.unit_type = d.unit_type and p.peer_group = d.peer_group and p.rating = d.rating
+order by d.year, d.evaluator, d.unit_type, d.peer_group, d.band_order

@@ -1,0 +1,25 @@
+-- Pillars of the provinces' frameworks.
+with pillars as (
+    select * from {{ ref('int_pillar_rank_changes') }}
+    where evaluator <> 'national'
+)
+
+select
+    year,
+    evaluator as province_code,
+    unit_type,
+    peer_group,
+    unit_code,
+    framework_code,
+    pillar_code,
+    pillar_name,
+    pillar_order,
+    score,
+    max_score,
+    max_applicable,
+    index,
+    rank,
+    rank_prev,
+    rank_change
+from pillars
+order by year, evaluator, unit_type, peer_group, pillar_order, rank nulls last, unit_code

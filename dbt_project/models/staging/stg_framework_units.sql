@@ -1,0 +1,4 @@
+select
+    framework_code,
+    unit_code
+from {{ source('raw', 'framework_units') }}
