@@ -36,7 +36,7 @@ criteria:
 WHERE = "frameworks/f.yaml (f-2018): "
 REGISTRY_HEADER = "unit_code,unit_name,unit_type,parent_code,valid_from,valid_to\n"
 REGISTRY = REGISTRY_HEADER + "46,Thừa Thiên Huế,province,,2000,2024\n46.A,Sở Y tế,department,46,2000,\n"
-FRAMEWORK_TABLES = ("frameworks", "framework_years", "rating_bands", "criteria", "indicators", "indicator_steps")
+FRAMEWORK_TABLES = load.FRAMEWORK_TABLES
 
 
 @pytest.fixture
@@ -358,6 +358,162 @@ def test_framework_errors_stop_the_load_before_anything_is_written(tmp_path, con
     assert refused_framework(tmp_path, con, changed(change)).startswith(WHERE + message)
 
 
+# --- nested criteria, pillars, peer groups (the DTI) --------------------------------------
+
+NESTED = """\
+code: dti-2022
+title: Bộ chỉ số DTI
+evaluator: national
+unit_type: province
+years: [2022]
+pillars:
+  - {code: CQS, name: Chính quyền số, criteria: [NT, HD]}
+criteria:
+  - code: NT
+    name: Nhận thức số
+    max: 100
+    criteria:
+      - code: NT.1
+        name: Lãnh đạo
+        max: 60
+        criteria:
+          - code: NT.1.1
+            name: Ban Chỉ đạo
+            max: 60
+            indicators:
+              - {code: NT.1.1.1, name: Trưởng ban, max: 60, rule: {type: score}}
+      - code: NT.2
+        name: Tuyên truyền
+        max: 40
+        indicators:
+          - {code: NT.2.1, name: Chuyên mục, max: 40, rule: {type: score}}
+  - code: HD
+    name: Hoạt động
+    max: 200
+    indicators:
+      - {code: HD.1, name: Dịch vụ công, max: 200, rule: {type: score}}
+"""
+NESTED_WHERE = "frameworks/f.yaml (dti-2022): "
+
+
+def nested(*changes: tuple[str, str]) -> str:
+    text = NESTED
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def nested_error(text: str) -> str:
+    with pytest.raises(frameworks.FrameworkError) as error:
+        frameworks.flatten(parse.load_yaml(text), "frameworks/f.yaml")
+    return str(error.value)
+
+
+def test_nested_criteria_are_flattened_depth_first_with_parent_level_and_height():
+    rows = frameworks.flatten(parse.load_yaml(NESTED), "frameworks/f.yaml")
+    assert [row[1:3] + row[6:] for row in rows["criteria"]] == [
+        (1, "NT", None, 1, 2), (2, "NT.1", "NT", 2, 1), (3, "NT.1.1", "NT.1", 3, 0),
+        (4, "NT.2", "NT", 2, 0), (5, "HD", None, 1, 0),
+    ]
+    assert [row[1] for row in rows["indicators"]] == ["NT.1.1", "NT.2", "HD"]
+    assert rows["rating_bands"] == []  # no `rating`: the DTI publishes an index and a rank
+    assert rows["pillars"] == [("dti-2022", 1, "CQS", "Chính quyền số")]
+    assert rows["pillar_criteria"] == [("dti-2022", "CQS", "NT"), ("dti-2022", "CQS", "HD")]
+    assert rows["frameworks"][0][5] == "province"  # the peer group defaults to the unit_type
+    assert rows["framework_units"] == []
+
+
+@pytest.mark.parametrize("change, message", [
+    (("        max: 40\n        indicators:", "        max: 40\n        criteria: [{code: X, name: X, max: 1, indicators: [{code: X.1, max: 1, rule: {type: score}}]}]\n        indicators:"),
+     "criteria[0].criteria[1]: holds both indicators and criteria: a criterion holds one or the other"),
+    (("    max: 200\n    indicators:\n      - {code: HD.1, name: Dịch vụ công, max: 200, rule: {type: score}}\n", "    max: 200\n"),
+     "criteria[1]: holds neither indicators nor criteria"),
+    (("    criteria:\n      - code: NT.1\n", "    criteria: []\n    other:\n      - code: NT.1\n"),
+     "criteria[0].criteria: expected a non-empty list, got []"),
+    (("code: NT.2\n", "code: NT.1.1\n"), "criteria[0].criteria[1].code: 'NT.1.1' is also criteria[0].criteria[0].criteria[0].code"),
+    (("code: NT.2\n", "code: NT.1.1.1\n"), "criteria[0].criteria[1].code: 'NT.1.1.1' is also criteria[0].criteria[0].criteria[0].indicators[0].code"),
+    (("criteria: [NT, HD]", "criteria: [NT, NT.1]"),
+     "pillars[0].criteria[1]: 'NT.1' is not a top-level criterion of the framework (one of ['NT', 'HD'])"),
+    (("criteria: [NT, HD]", "criteria: [NT, DL]"), "pillars[0].criteria[1]: 'DL' is not a top-level criterion"),
+    (("criteria: [NT, HD]", "criteria: [NT, NT]"), "pillars[0].criteria[1]: 'NT' is also pillars[0].criteria[0]"),
+    (("criteria: [NT, HD]", "criteria: []"), "pillars[0].criteria: expected a non-empty list"),
+    (("  - {code: CQS,", "  - {code: ../x,"), "pillars[0].code: '../x' is not a code"),
+    (("years: [2022]", "years: [2022]\nunits: []"), "units: expected a non-empty list"),
+    (("years: [2022]", "years: [2022]\nunits: [\"01\", \"01\"]"), "units[1]: '01' is also units[0]"),
+    (("years: [2022]", "years: [2022]\nunits: [\"../01\"]"), "units[0]: '../01' is not a code"),
+    (("years: [2022]", "years: [2022]\npeer_group: có dịch vụ"), "peer_group: 'có dịch vụ' is not a code"),
+    (("years: [2022]", "years: [2022]\nrating: []"), "rating: expected a non-empty list"),
+])
+def test_nesting_pillars_and_units_are_checked(change, message):
+    assert nested_error(nested(change)).startswith(NESTED_WHERE + message)
+
+
+def test_a_criterion_that_holds_itself_through_an_alias_is_a_cycle():
+    text = nested(("  - code: HD\n    name: Hoạt động", "  - &loop\n    code: HD\n    name: Hoạt động"),
+                  ("    max: 200\n    indicators:\n      - {code: HD.1, name: Dịch vụ công, max: 200, rule: {type: score}}\n",
+                   "    max: 200\n    criteria: [*loop]\n"))
+    assert nested_error(text) == NESTED_WHERE + "criteria[1].criteria[0]: is criteria[1] again, inside itself: a cycle"
+
+
+def test_criteria_nest_at_most_the_levels_dbt_sums():
+    """The dbt var `criterion_levels` and frameworks.MAX_LEVELS must agree: int_criterion_scores
+    sums as many levels as the loader lets through."""
+    import yaml
+
+    from orchestration.dbt_project import DBT_PROJECT_DIR
+
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    assert project["vars"]["criterion_levels"] == frameworks.MAX_LEVELS
+
+    def chain(levels: int) -> str:
+        node = "{code: I, max: 1, rule: {type: score}}"
+        node = f"{{code: C{levels}, max: 1, indicators: [{node}]}}"
+        for level in range(levels - 1, 0, -1):
+            node = f"{{code: C{level}, max: 1, criteria: [{node}]}}"
+        return f"code: deep\nevaluator: national\nunit_type: province\nyears: [2022]\ncriteria: [{node}]\n"
+
+    rows = frameworks.flatten(parse.load_yaml(chain(frameworks.MAX_LEVELS)), "frameworks/f.yaml")
+    assert max(row[7] for row in rows["criteria"]) == frameworks.MAX_LEVELS
+    too_deep = nested_error(chain(frameworks.MAX_LEVELS + 1))
+    assert too_deep.endswith(f"criteria nest deeper than {frameworks.MAX_LEVELS} levels")
+    assert "frameworks/f.yaml (deep): criteria[0]" + ".criteria[0]" * frameworks.MAX_LEVELS in too_deep
+
+
+PEER_GROUPS = nested(("years: [2022]", "years: [2022]\npeer_group: co-dvc\nunits: [\"01\", \"48\"]"))
+
+
+@pytest.mark.parametrize("other, message", [
+    (nested(("code: dti-2022", "code: other")),
+     "frameworks/other.yaml (other): units: in 2022, frameworks/f.yaml (dti-2022) evaluates evaluator 'national', "
+     "unit_type 'province' too, and without a `units` list a framework takes every unit of its unit_type"),
+    (nested(("code: dti-2022", "code: other"), ("years: [2022]", "years: [2021, 2022]\npeer_group: khong\nunits: [\"79\", \"48\"]")),
+     "frameworks/other.yaml (other): units: in 2022, frameworks/f.yaml (dti-2022) evaluates evaluator 'national', "
+     "unit_type 'province' too, and both list 48"),
+    (nested(("code: dti-2022", "code: other"), ("years: [2022]", "years: [2022]\npeer_group: co-dvc\nunits: [\"79\"]")),
+     "frameworks/other.yaml (other): peer_group: in 2022, frameworks/f.yaml (dti-2022) evaluates evaluator 'national', "
+     "unit_type 'province' too, and both name the peer group 'co-dvc'"),
+])
+def test_two_frameworks_sharing_a_unit_in_a_year_stop_the_load(tmp_path, con, other, message):
+    write(tmp_path / "frameworks" / "f.yaml", PEER_GROUPS)
+    write(tmp_path / "frameworks" / "other.yaml", other)
+    with pytest.raises(frameworks.FrameworkError) as error:
+        load.load_frameworks(con, tmp_path)
+    assert str(error.value) == message
+    assert untouched(con)
+
+
+def test_frameworks_with_disjoint_units_share_a_year(tmp_path, con):
+    write(tmp_path / "frameworks" / "f.yaml", PEER_GROUPS)
+    write(tmp_path / "frameworks" / "other.yaml", nested(
+        ("code: dti-2022", "code: other"), ("years: [2022]", "years: [2022]\npeer_group: khong-dvc\nunits: [\"79\"]")))
+    load.load_frameworks(con, tmp_path)
+    assert con.execute("select * from raw.framework_units order by all").fetchall() == [
+        ("dti-2022", "01"), ("dti-2022", "48"), ("other", "79")]
+    assert con.execute("select framework_code, peer_group from raw.frameworks order by 1").fetchall() == [
+        ("dti-2022", "co-dvc"), ("other", "khong-dvc")]
+
+
 # --- unit registry ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("field, value", [
@@ -448,5 +604,6 @@ def test_the_demo_and_fixture_inputs_still_load(root):
     with duckdb.connect() as con:
         assert load.load_frameworks(con, root) == len(list((root / "frameworks").glob("*.yaml")))
         assert load.load_units(con, root) > 0
+        # every framework with bands has a catch-all band
         assert con.execute("select count(*) from raw.rating_bands where min_pct = 0 and min_criterion_pct is null").fetchone()[0] \
-            == con.execute("select count(*) from raw.frameworks").fetchone()[0]
+            == con.execute("select count(distinct framework_code) from raw.rating_bands").fetchone()[0]
