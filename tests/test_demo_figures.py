@@ -142,7 +142,7 @@ def test_national_category_averages_and_their_change(published):
     overall = query(
         published,
         """select year, avg_index, avg_index_prev, change, unit_count from national_category_averages
-           where criterion_code = 'overall' order by year""",
+           where criterion_code = 'overall' and year <= 2019 order by year""",
     )
     assert overall == [(2018, D("0.6500"), None, None, 63), (2019, D("0.7200"), D("0.6500"), D("0.0700"), 63)]
     changes = dict(query(

@@ -181,7 +181,7 @@ def test_registry_missing_column_is_named(tmp_path, con):
     "row, message",
     [
         ("46,,province,,2000,", r"units/units.csv, row 2: unit_name is empty"),
-        ("46,Huế,commune,,2000,", r"units/units.csv, row 2: unit_type 'commune' is not one of"),
+        ("46,Huế,xã,,2000,", r"units/units.csv, row 2: unit_type 'xã' is not one of"),
         ("46,Huế,province,,năm 2000,", r"units/units.csv, row 2: valid_from 'năm 2000' is not a year"),
         ("46,Huế,province,,2020,2010", r"units/units.csv, row 2: valid_from 2020 is after valid_to 2010"),
     ],
@@ -225,7 +225,7 @@ def test_frameworks_flatten_with_exact_decimals(tmp_path, con):
         (("type: steps", "type: sigmoid"), r"criteria\[0\].indicators\[0\].rule.type: unknown rule type 'sigmoid'"),
         (("[[1, 5], [10, 10]]", "[[10, 10], [1, 5]]"), r"criteria\[0\].indicators\[0\].rule.steps: thresholds must be strictly ascending"),
         (("min_pct: 0}", "min_pct: 90}"), r"rating\[1\].min_pct: bands must be listed highest first"),
-        (("unit_type: department", "unit_type: commune"), r"unit_type 'commune' is not one of"),
+        (("unit_type: department", "unit_type: ward"), r"unit_type 'ward' is not one of"),
     ],
 )
 def test_framework_errors_name_the_file_and_field(tmp_path, con, change, message):

@@ -1,6 +1,8 @@
 """The report's annex as an Excel workbook, laid out as the official annexes are: one sheet
 per peer group, a title, then STT, unit, points per criterion, total, maximum, %, rating,
-rank (the national annex: the index per category, the overall index and the ranks).
+rank (the national annex, and a provincial one of a DTI group: the index per category or
+main indicator, the overall index, the rating if the framework has bands, the ranks, and
+each pillar's index, rank and rank change).
 Written by XlsxWriter: openpyxl, with an object for every cell and style and a temporary
 file per sheet, took longer for a national run's ~640 annexes than the rest of the
 publication together.
@@ -60,8 +62,8 @@ def write_annex(report: Report, path: Path) -> None:
         used = set()
         for group in report.groups:
             worksheet = workbook.add_worksheet(_sheet_title(group.sheet, used))
-            if report.kind == "national":
-                _national_sheet(worksheet, cells, report, group)
+            if report.kind == "national" or group.dti:
+                _index_sheet(worksheet, cells, report, group)
             else:
                 _provincial_sheet(worksheet, cells, report, group)
     os.replace(partial, path)
@@ -127,22 +129,38 @@ def _provincial_sheet(worksheet, cells: _Cells, report: Report, group: Group) ->
     _finish(worksheet, len(headers), len(group.rows))
 
 
-def _national_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None:
+def _index_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None:
+    """The national annex, and a provincial one of a DTI group: indices and ranks."""
+    if report.kind == "national":
+        unit_header = "Tỉnh, thành phố" if group.unit_type == "province" else "Cơ quan"
+    else:
+        unit_header = "Cơ quan, đơn vị"
+    rating = group.dti and group.rated  # the national annex of the old methods gave no band
     headers = (
-        [("STT", 6), ("Tỉnh, thành phố" if group.unit_type == "province" else "Cơ quan", 30)]
+        [("STT", 6), (unit_header, 30)]
         + [(f"{c['name']} (chỉ số)", 14) for c in group.criteria]
-        + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Chỉ số tổng thể", 12), ("Xếp hạng", 9),
-           ("Xếp hạng năm trước", 11), ("Thay đổi", 9), ("Ghi chú", 30)]
+        + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Chỉ số DTI" if group.dti else "Chỉ số tổng thể", 12)]
+        + ([("Xếp loại", 12)] if rating else [])
+        + [("Xếp hạng", 9), ("Xếp hạng năm trước", 11), ("Thay đổi", 9)]
+        + [(f"Trụ cột {p['name']} ({what})", 12) for p in group.pillars
+           for what in ("chỉ số", "xếp hạng", "thay đổi hạng")]
+        + [("Ghi chú", 30)]
     )
-    formats = ([WHOLE, "General"] + [INDEX] * len(group.criteria)
-               + [POINTS, POINTS, INDEX, WHOLE, WHOLE, CHANGE, "General"])
+    formats = ([WHOLE, "General"] + [INDEX] * len(group.criteria) + [POINTS, POINTS, INDEX]
+               + (["General"] if rating else []) + [WHOLE, WHOLE, CHANGE]
+               + [INDEX, WHOLE, CHANGE] * len(group.pillars) + ["General"])
     _head(worksheet, cells, report, group, headers)
     for r, row in enumerate(group.rows, start=HEADER_ROW + 1):
         values = [row["stt"], row["unit_name"]]
         # a category that does not apply is left empty here (the HTML table says KAD)
         values += [number(score["index"]) if score and score["applicable"] else None for score in row["scores"]]
-        values += [number(row["total_score"]), number(row["max_applicable"]), number(row["index"]),
-                   row["rank"], row["rank_prev"], row["rank_change"], row["note"] or None]
+        values += [number(row["total_score"]), number(row["max_applicable"]), number(row["index"])]
+        if rating:
+            values.append(row["rating"] or ("Không xếp hạng" if not row["ranked"] else None))
+        values += [row["rank"], row["rank_prev"], row["rank_change"]]
+        for pillar in row["pillars"]:
+            values += [number(pillar["index"]), pillar["rank"], pillar["rank_change"]] if pillar else [None] * 3
+        values.append(row["note"] or None)
         _write_row(worksheet, cells, r, values, formats)
     _finish(worksheet, len(headers), len(group.rows))
 

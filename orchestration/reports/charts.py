@@ -111,43 +111,51 @@ def rating_shares(year: int, group: content.Group) -> dict | None:
 
 
 def scores(group: content.Group, national: bool = False) -> dict | None:
-    """A bar per unit, in rank order: its percentage (or index), coloured by its rating."""
-    field, title = ("Chỉ số", "Chỉ số tổng thể") if national else ("Tỷ lệ (%)", "Tỷ lệ điểm đạt (%)")
+    """A bar per unit, in rank order: its percentage (its index in a national or DTI
+    report), coloured by its rating (in a provincial report whose framework has bands)."""
+    by_index = national or group.dti
+    field, title = (("Chỉ số", "Chỉ số DTI" if group.dti else "Chỉ số tổng thể") if by_index
+                    else ("Tỷ lệ (%)", "Tỷ lệ điểm đạt (%)"))
     values = []
     for row in group.rows:
-        figure = row["index"] if national else row["score_pct"]
+        figure = row["index"] if by_index else row["score_pct"]
         values.append({
             "Đơn vị": row["unit_name"],
             field: _float(figure),
-            "Nhãn": vietnamese.fixed(figure, 4 if national else 2),
-            "Xếp loại": row["rating"] or content.NOT_RANKED,
+            "Nhãn": vietnamese.fixed(figure, 4 if by_index else 2),
+            **({"Xếp loại": row["rating"] or content.NOT_RANKED} if group.rated else {}),
             "Xếp hạng": row["rank"],
         })
     if not values:
         return None
-    ratings = _unique(v["Xếp loại"] for v in values)
     encoding = {
         # an explicit order: the rows come in rank order (unranked last)
         "y": _channel("Đơn vị:N", sort=_unique(v["Đơn vị"] for v in values), title=None,
                       axis={"labelLimit": 320}),
-        "x": _channel(f"{field}:Q", title=title, scale={"domain": [0, 1] if national else [0, 100]}),
-        "tooltip": _tooltip("Đơn vị:N", _channel("Nhãn:N", title=title), "Xếp loại:N", "Xếp hạng:Q"),
+        "x": _channel(f"{field}:Q", title=title, scale={"domain": [0, 1] if by_index else [0, 100]}),
+        # a framework without bands gives no rating to speak of
+        "tooltip": _tooltip("Đơn vị:N", _channel("Nhãn:N", title=title),
+                            *(["Xếp loại:N"] if group.rated else []), "Xếp hạng:Q"),
     }
-    colour = ({"value": "#1e88e5"} if national else
-              _channel("Xếp loại:N", scale=_rating_scale(ratings), legend={"orient": "bottom"}))
+    if national or not group.rated:
+        colour = {"value": "#1e88e5"}
+    else:
+        ratings = _unique(v["Xếp loại"] for v in values)
+        colour = _channel("Xếp loại:N", scale=_rating_scale(ratings), legend={"orient": "bottom"})
     bars = {"mark": {"type": "bar"}, "encoding": {**encoding, "color": colour}}
     text = {"mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 10},
             "encoding": {**encoding, "text": _channel("Nhãn:N")}}
     return _top_level({
         "layer": [bars, text],
-        "width": 300 if national else 520,
-        "height": max(60, (14 if national else 18) * len(values)),
+        "width": 300 if by_index else 520,
+        "height": max(60, (14 if by_index else 18) * len(values)),
         "title": f"{title} – {group.label}",
     }, values)
 
 
 def category_averages(year: int, group: content.Group) -> dict | None:
-    """Average index per category, last year beside this year (seed 001)."""
+    """Average index per category (a DTI's main indicator), last year beside this year
+    (seed 001)."""
     values = []
     for a in group.averages:
         name = a["criterion_name"]
@@ -173,7 +181,7 @@ def category_averages(year: int, group: content.Group) -> dict | None:
         },
         "width": max(360, 90 * len(names)),
         "height": 260,
-        "title": f"Chỉ số trung bình theo hạng mục – {group.label}",
+        "title": f"Chỉ số trung bình theo {'chỉ số chính' if group.dti else 'hạng mục'} – {group.label}",
     }, values)
 
 

@@ -1,10 +1,19 @@
 """What a report says, read from the published marts: the tables, and the summary text
 written in the style of the publications (seeds 000–004). Pure but for `read_marts` and
 `year_digests`: figures come from the marts as they are (exact Decimals), nothing is
-re-scored here."""
+re-scored here; the one figure averaged here is a provincial DTI group's average per main
+indicator, which the provincial marts do not publish (`criterion_averages`).
+
+A peer group is laid out the DTI way (2020 →: the index of each main indicator, the pillars,
+no band unless the framework has some) when the data says so: its criteria nest, it has
+pillars, or its framework rates no unit. Only the top level (the DTI's main indicators) is
+shown; the 2016–2019 frameworks are all top level."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from math import floor
 from pathlib import Path
 
 from . import vietnamese as vn
@@ -25,14 +34,19 @@ REPORT_TABLES = (
     "national_pillar_scores",
 )
 
-# How the publications name each peer group, and the noun they count its units with.
+# How the publications name each peer group, and the noun they count its units with (and
+# the annex's sheet). A peer group is its unit type unless a framework names it (the DTI
+# ranks the ministries with public services apart from those without).
 PEER_GROUPS = {
     "department": ("Khối các sở, ban, ngành", "cơ quan", "Sở, ban, ngành"),
     "district": ("Khối UBND các huyện, thị xã, thành phố", "đơn vị", "UBND cấp huyện"),
+    "commune": ("Khối UBND các xã, phường, thị trấn", "đơn vị", "UBND cấp xã"),
     "province": ("Khối các tỉnh, thành phố trực thuộc Trung ương", "tỉnh, thành phố", "Tỉnh, thành phố"),
     "ministry": ("Khối các bộ, cơ quan ngang bộ", "cơ quan", "Bộ, cơ quan ngang bộ"),
+    "co-dvc": ("Khối các bộ, cơ quan ngang bộ có cung cấp dịch vụ công", "cơ quan", "Bộ, cơ quan có DVC"),
+    "khong-dvc": ("Khối các bộ, cơ quan ngang bộ không cung cấp dịch vụ công", "cơ quan", "Bộ, cơ quan không có DVC"),
 }
-GROUP_ORDER = ("department", "district", "province", "ministry")
+GROUP_ORDER = ("department", "district", "commune", "province", "ministry", "co-dvc", "khong-dvc")
 NOT_RANKED = "Không xếp hạng"  # the marts' label for units scored but not ranked
 TOP = 5
 
@@ -53,6 +67,13 @@ class Group:
     highlights: list[dict] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
     averages: list[dict] = field(default_factory=list)
+    peer_group: str = ""  # the unit type unless a framework names its group
+    dti: bool = False  # laid out the DTI way (see the module's docstring)
+    rated: bool = True  # its framework has rating bands: some unit has a rating
+    pillars: list[dict] = field(default_factory=list)  # code and name; each row's "pillars" follow them
+
+    def __post_init__(self):
+        self.peer_group = self.peer_group or self.unit_type
 
 
 @dataclass
@@ -68,9 +89,11 @@ class Report:
 
 def source_years(table: str, year: int) -> tuple[int, int]:
     """The years of `table` one year's reports are made from (first, last): that year,
-    and for the rating distribution the year before too (a provincial report sets the
-    two side by side)."""
-    return (year - 1, year) if table == "provincial_rating_distribution" else (year, year)
+    and for the rating distribution and the provincial criterion scores the year before
+    too (a provincial report sets the two shares side by side, and a DTI one the averages
+    of its main indicators)."""
+    before = ("provincial_rating_distribution", "provincial_criterion_scores")
+    return (year - 1, year) if table in before else (year, year)
 
 
 def read_marts(path: Path, year: int) -> dict[str, list[dict]]:
@@ -123,12 +146,23 @@ def year_digests(path: Path) -> dict[int, str]:
     return digests
 
 
-def group_meta(unit_type: str) -> tuple[str, str, str]:
-    return PEER_GROUPS.get(unit_type, (f"Khối {unit_type}", "đơn vị", unit_type[:31]))
+def group_meta(unit_type: str, peer_group: str | None = None) -> tuple[str, str, str]:
+    """The label, noun and sheet of a peer group: its own, or its unit type's with its name."""
+    peer_group = peer_group or unit_type
+    if peer_group in PEER_GROUPS:
+        return PEER_GROUPS[peer_group]
+    label, noun, sheet = PEER_GROUPS.get(unit_type, (f"Khối {unit_type}", "đơn vị", unit_type))
+    if peer_group == unit_type:
+        return label, noun, sheet[:31]
+    return f"{label} ({peer_group})", noun, f"{sheet} {peer_group}"[:31]
 
 
-def _group_sort(unit_type: str) -> tuple:
-    return (GROUP_ORDER.index(unit_type) if unit_type in GROUP_ORDER else len(GROUP_ORDER), unit_type)
+def _group_sort(group: tuple[str, str]) -> tuple:
+    """(unit_type, peer_group) in the publications' order."""
+    def position(name: str) -> int:
+        return GROUP_ORDER.index(name) if name in GROUP_ORDER else len(GROUP_ORDER)
+    unit_type, peer_group = group
+    return (position(unit_type), unit_type, position(peer_group), peer_group)
 
 
 def _ranking_order(row: dict) -> tuple:
@@ -151,30 +185,35 @@ def not_ranked_reason(reason: str | None) -> str:
 
 
 def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
-    ranking = defaultdict(list)
-    for row in marts["provincial_ranking"]:
-        ranking[(row["year"], row["province_code"], row["unit_type"])].append(row)
+    group_key = ("year", "province_code", "unit_type", "peer_group")
+    ranking = _index(marts["provincial_ranking"], group_key)
     scores = defaultdict(dict)
     for row in marts["provincial_criterion_scores"]:
         scores[(row["year"], row["unit_code"])][row["criterion_code"]] = row
     by_group = {
-        name: _index(marts[table], ("year", "province_code", "unit_type"))
+        name: _index(marts[table], group_key)
         for name, table in (
             ("distribution", "provincial_rating_distribution"),
             ("highlights", "provincial_criterion_highlights"),
             ("indicators", "provincial_indicator_statistics"),
+            ("pillars", "provincial_pillar_scores"),
+            ("scores", "provincial_criterion_scores"),
         )
     }
 
     reports = []
     for year, province in sorted({key[:2] for key in ranking}):
         groups = []
-        for unit_type in sorted({k[2] for k in ranking if k[:2] == (year, province)}, key=_group_sort):
-            key = (year, province, unit_type)
-            group = _group(unit_type, ranking[key], scores, by_group["highlights"].get(key, []))
+        for unit_type, peer_group in sorted({k[2:] for k in ranking if k[:2] == (year, province)}, key=_group_sort):
+            key = (year, province, unit_type, peer_group)
+            group = _group(ranking[key], scores, by_group["highlights"].get(key, []),
+                           by_group["pillars"].get(key, []))
             group.distribution = by_group["distribution"].get(key, [])
-            group.distribution_prev = by_group["distribution"].get((year - 1, province, unit_type), [])
+            group.distribution_prev = by_group["distribution"].get((year - 1, province, unit_type, peer_group), [])
             group.indicators = by_group["indicators"].get(key, [])
+            if group.dti:
+                group.averages = criterion_averages(
+                    group, by_group["scores"].get(key, []), by_group["scores"].get((year - 1, *key[1:]), []))
             group.summary = provincial_summary(year, group)
             groups.append(group)
         province_name = next(
@@ -184,7 +223,10 @@ def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
             kind="province",
             year=year,
             code=province,
-            title=(f"Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin trong các "
+            title=(f"Kết quả đánh giá, xếp hạng mức độ chuyển đổi số (DTI) của các cơ quan, đơn vị "
+                   f"tỉnh {province_name} năm {year}"
+                   if any(g.dti for g in groups) else
+                   f"Kết quả đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin trong các "
                    f"cơ quan nhà nước tỉnh {province_name} năm {year}"),
             evaluator_name=province_name,
             groups=groups,
@@ -200,12 +242,21 @@ def _index(rows: list[dict], key: tuple[str, ...]) -> dict[tuple, list[dict]]:
     return grouped
 
 
-def _group(unit_type: str, ranking: list[dict], scores: dict, highlights: list[dict]) -> Group:
-    label, noun, sheet = group_meta(unit_type)
-    highlights = sorted(highlights, key=lambda h: h["criterion_order"])
+def _group(ranking: list[dict], scores: dict, highlights: list[dict], pillars: list[dict]) -> Group:
+    """One peer group's ranking table: its rows in rank order, each with its top-level
+    criteria (and pillars) in the framework's order."""
+    unit_type, peer_group = ranking[0]["unit_type"], ranking[0]["peer_group"]
+    label, noun, sheet = group_meta(unit_type, peer_group)
+    nested = any(h["level"] > 1 for h in highlights)
+    highlights = sorted((h for h in highlights if h["level"] == 1), key=lambda h: h["criterion_order"])
     criteria = [
         {"code": h["criterion_code"], "name": h["criterion_name"], "max": h["max_score"]}
         for h in highlights
+    ]
+    pillar_scores = {(p["unit_code"], p["pillar_code"]): p for p in pillars}
+    pillar_list = [
+        {"code": code, "name": name}
+        for _, code, name in sorted({(p["pillar_order"], p["pillar_code"], p["pillar_name"]) for p in pillars})
     ]
     rows = []
     for number, row in enumerate(sorted(ranking, key=_ranking_order), start=1):
@@ -214,9 +265,51 @@ def _group(unit_type: str, ranking: list[dict], scores: dict, highlights: list[d
             **row,
             "stt": number,
             "scores": [unit_scores.get(c["code"]) for c in criteria],
+            "pillars": [pillar_scores.get((row["unit_code"], p["code"])) for p in pillar_list],
             "note": not_ranked_reason(row["not_ranked_reason"]),
         })
-    return Group(unit_type, label, noun, sheet, criteria, rows, highlights=highlights)
+    rated = any(row["rating"] for row in ranking)
+    return Group(unit_type, label, noun, sheet, criteria, rows, highlights=highlights, peer_group=peer_group,
+                 dti=nested or bool(pillar_list) or not rated, rated=rated, pillars=pillar_list)
+
+
+def _round_index(value: Fraction) -> Decimal:
+    """An exact fraction rounded half up to 4 decimals, as the marts round an index."""
+    scaled = value * 10_000
+    rounded = floor(scaled + Fraction(1, 2)) if scaled >= 0 else -floor(-scaled + Fraction(1, 2))
+    return Decimal(rounded).scaleb(-4)
+
+
+def criterion_averages(group: Group, scores: list[dict], scores_prev: list[dict]) -> list[dict]:
+    """The average index of each main indicator over a provincial peer group, and its change
+    since the year before, as national_category_averages gives them nationally (its rule:
+    sum of scores / sum of applicable maxima over the units a criterion applies to, rounded
+    once; the provincial marts publish no such table)."""
+    def sums(rows: list[dict]) -> dict[str, list]:
+        totals = {}
+        for row in rows:
+            if row["level"] == 1 and row["applicable"]:
+                total = totals.setdefault(row["criterion_code"], [row["criterion_name"], Fraction(0), Fraction(0), 0])
+                total[1] += Fraction(row["score"])
+                total[2] += Fraction(row["max_applicable"])
+                total[3] += 1
+        return {code: (name, score / maximum, count)
+                for code, (name, score, maximum, count) in totals.items() if maximum}
+
+    now, before = sums(scores), sums(scores_prev)
+    averages = []
+    for code in (c["code"] for c in group.criteria if c["code"] in now):
+        name, average, count = now[code]
+        prev = before.get(code)
+        averages.append({
+            "criterion_code": code,
+            "criterion_name": name,
+            "avg_index": _round_index(average),
+            "avg_index_prev": _round_index(prev[1]) if prev else None,
+            "change": _round_index(average - prev[1]) if prev else None,
+            "unit_count": count,
+        })
+    return averages
 
 
 def provincial_summary(year: int, group: Group) -> list[str]:
@@ -234,6 +327,9 @@ def provincial_summary(year: int, group: Group) -> list[str]:
     movement = rank_movement_sentence(group)
     if movement:
         sentences.append(movement)
+    pillars = pillar_sentence(group)
+    if pillars:
+        sentences.append(pillars)
     return sentences
 
 
@@ -276,11 +372,14 @@ def ratings_sentence(group: Group) -> str:
 
 
 def top_sentence(group: Group, top: int = TOP) -> str:
-    """'Top 5 cơ quan dẫn đầu …: Sở Y tế xếp thứ nhất với 62,3/70 điểm, tỷ lệ đạt 89%; …'"""
+    """'Top 5 cơ quan dẫn đầu …: Sở Y tế xếp thứ nhất với 62,3/70 điểm, tỷ lệ đạt 89%; …'
+    (a DTI group: '… Đà Nẵng xếp thứ nhất với chỉ số 0,8002; …')."""
     leaders = [r for r in group.rows if r["rank"] is not None and r["rank"] <= top]
     if not leaders:
         return ""
     items = [
+        f"{r['unit_name']} xếp thứ {vn.ordinal(r['rank'])} với chỉ số {vn.fixed(r['index'], 4)}"
+        if group.dti else
         f"{r['unit_name']} xếp thứ {vn.ordinal(r['rank'])} với "
         f"{vn.fraction(r['total_score'], r['max_applicable'])} điểm, tỷ lệ đạt {vn.percent(r['score_pct'])}%"
         for r in leaders
@@ -307,6 +406,19 @@ def share_change_sentence(year: int, group: Group) -> str:
     if not changes:
         return ""
     return f"So với năm {year - 1}, " + ", ".join(changes) + "."
+
+
+def pillar_sentence(group: Group) -> str:
+    """'Dẫn đầu trụ cột Chính quyền số là Đà Nẵng (0,8638); trụ cột Kinh tế số …'"""
+    parts = []
+    for position, pillar in enumerate(group.pillars):
+        leaders = [r for r in group.rows if r["pillars"][position] and r["pillars"][position]["rank"] == 1]
+        if leaders:
+            parts.append(f"trụ cột {pillar['name']} là " + vn.join(
+                f"{r['unit_name']} ({vn.fixed(r['pillars'][position]['index'], 4)})" for r in leaders))
+    if not parts:
+        return ""
+    return "Dẫn đầu " + "; ".join(parts) + "."
 
 
 def rank_movement_sentence(group: Group, top: int = 3) -> str:
@@ -391,21 +503,24 @@ def across_groups(groups: list[Group]) -> list[str]:
 
 
 def national_reports(marts: dict[str, list[dict]]) -> list[Report]:
-    ranking = _index(marts["national_ranking"], ("year", "unit_type"))
+    group_key = ("year", "unit_type", "peer_group")
+    ranking = _index(marts["national_ranking"], group_key)
     category_scores = defaultdict(dict)
     for row in marts["national_category_scores"]:
         category_scores[(row["year"], row["unit_code"])][row["criterion_code"]] = row
-    averages = _index(marts["national_category_averages"], ("year", "unit_type"))
-    highlights = _index(marts["national_category_highlights"], ("year", "unit_type"))
-    indicators = _index(marts["national_indicator_statistics"], ("year", "unit_type"))
+    averages = _index(marts["national_category_averages"], group_key)
+    highlights = _index(marts["national_category_highlights"], group_key)
+    indicators = _index(marts["national_indicator_statistics"], group_key)
+    pillars = _index(marts["national_pillar_scores"], group_key)
 
     reports = []
     for year in sorted({key[0] for key in ranking}):
         groups = []
-        for unit_type in sorted({k[1] for k in ranking if k[0] == year}, key=_group_sort):
-            key = (year, unit_type)
-            group = _group(unit_type, ranking[key], category_scores, highlights.get(key, []))
-            group.averages = averages.get(key, [])
+        for unit_type, peer_group in sorted({k[1:] for k in ranking if k[0] == year}, key=_group_sort):
+            key = (year, unit_type, peer_group)
+            group = _group(ranking[key], category_scores, highlights.get(key, []), pillars.get(key, []))
+            # the overall average (level 0) and the main indicators'
+            group.averages = [a for a in averages.get(key, []) if a["level"] <= 1]
             group.indicators = indicators.get(key, [])
             group.summary = national_summary(year, group)
             groups.append(group)
@@ -413,7 +528,10 @@ def national_reports(marts: dict[str, list[dict]]) -> list[Report]:
             kind="national",
             year=year,
             code="national",
-            title=(f"Kết quả đánh giá mức độ ứng dụng công nghệ thông tin của các bộ, ngành "
+            title=(f"Kết quả đánh giá, xếp hạng mức độ chuyển đổi số (DTI) của các bộ, ngành "
+                   f"và địa phương năm {year}"
+                   if any(g.dti for g in groups) else
+                   f"Kết quả đánh giá mức độ ứng dụng công nghệ thông tin của các bộ, ngành "
                    f"và địa phương năm {year}"),
             evaluator_name="Bộ Thông tin và Truyền thông",
             groups=groups,
@@ -427,31 +545,42 @@ def national_summary(year: int, group: Group) -> list[str]:
     overall = next((a for a in group.averages if a["criterion_code"] == "overall"), None)
     intro = f"Năm {year}, {len(group.rows)} {group.noun} được đánh giá"
     if overall and overall["avg_index"] is not None:
-        intro += f"; chỉ số tổng thể trung bình của {group.label[0].lower()}{group.label[1:]} là {vn.index(overall['avg_index'])}"
+        intro += (f"; chỉ số {'DTI' if group.dti else 'tổng thể'} trung bình của "
+                  f"{group.label[0].lower()}{group.label[1:]} là {vn.index(overall['avg_index'])}")
         if overall["avg_index_prev"] is not None:
             trend = "tăng" if overall["change"] > 0 else "giảm" if overall["change"] < 0 else "không đổi"
             intro += f", {trend} so với năm {year - 1} ({vn.index(overall['avg_index_prev'])})"
     sentences.append(intro + ".")
 
-    leaders = [r for r in group.rows if r["rank"] is not None and r["rank"] <= 3]
-    if leaders:
-        names = vn.join(r["unit_name"] for r in leaders)
-        kept = all(r["rank_prev"] is not None and r["rank_prev"] <= 3 for r in leaders)
-        sentences.append(
-            f"{names} {'vẫn là' if kept else 'là'} {len(leaders)} {group.noun} đứng đầu bảng xếp hạng"
-            + (f" như năm {year - 1}." if kept else ".")
-        )
+    if group.dti:  # the DTI publications name the leaders with their index
+        leaders = top_sentence(group)
+        if leaders:
+            sentences.append(leaders)
+    else:
+        leaders = [r for r in group.rows if r["rank"] is not None and r["rank"] <= 3]
+        if leaders:
+            names = vn.join(r["unit_name"] for r in leaders)
+            kept = all(r["rank_prev"] is not None and r["rank_prev"] <= 3 for r in leaders)
+            sentences.append(
+                f"{names} {'vẫn là' if kept else 'là'} {len(leaders)} {group.noun} đứng đầu bảng xếp hạng"
+                + (f" như năm {year - 1}." if kept else ".")
+            )
     movement = rank_movement_sentence(group, top=5)
     if movement:
         sentences.append(movement)
+    pillars = pillar_sentence(group)
+    if pillars:
+        sentences.append(pillars)
 
     categories = [a for a in group.averages if a["criterion_code"] != "overall" and a["change"] is not None]
     if categories:
         rising = sorted((a for a in categories if a["change"] > 0), key=lambda a: -a["change"])
         if rising:
-            everything = " (tất cả các chỉ số thành phần đều tăng)" if len(rising) == len(categories) else ""
+            # the DTI's main indicators; the old methods called their categories components
+            kind = "chỉ số chính" if group.dti else "chỉ số thành phần"
+            everything = f" (tất cả các {kind} đều tăng)" if len(rising) == len(categories) else ""
             sentences.append(
-                f"Các chỉ số thành phần tăng nhiều nhất{everything}: "
+                f"Các {kind} tăng nhiều nhất{everything}: "
                 + vn.join(f"{a['criterion_name']} (từ {vn.index(a['avg_index_prev'])} lên {vn.index(a['avg_index'])})"
                           for a in rising[:3]) + "."
             )
