@@ -161,6 +161,9 @@ def test_summary_names_the_leaders(published):
     text = "\n".join(summary_lines(published / "marts.duckdb"))
     assert "Sở Y tế" in text and "62.3/70 = 89.00 %" in text and "417.3/500 = 83.46 %" in text
     assert "Thừa Thiên Huế" in text and "index 0.9" in text  # the national leader
+    # ranks restart per peer group, each under its own heading
+    assert "2020  Bộ TT&TT (national) — ministry (co-dvc)\n    1. Bộ Tài chính" in text
+    assert "2020  Bộ TT&TT (national) — ministry (khong-dvc)\n    1. Đài Truyền hình Việt Nam" in text
 
 
 def test_a_second_run_publishes_the_same_marts(published, run_dir, monkeypatch):

@@ -26,7 +26,7 @@ from orchestration.reports.build import RECORD, UnsafeName, build_reports, repor
 def make_warehouse(path: Path, tag: str) -> Path:
     """A warehouse whose `marts` schema holds every MART_TABLE, each row marked `tag`:
     what publication_metadata reads, and a `run` column telling the runs apart."""
-    ranking = "2018 as year, '{tag}' as run, 'province' as unit_type, '{code}' as unit_code, " \
+    ranking = "2018 as year, '{tag}' as run, 'province' as unit_type, 'province' as peer_group, '{code}' as unit_code, " \
               "'Tỉnh {tag}' as unit_name, 1 as rank, 0.5 as index, 50.0 as score_pct, 'Khá' as rating"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")
