@@ -40,6 +40,7 @@ MART_TABLES = (
     "provincial_criterion_highlights",
     "provincial_indicator_statistics",
     "provincial_pillar_scores",
+    "provincial_category_averages",
     "submission_issues",
 )
 CURRENT = "current"

@@ -1,8 +1,7 @@
 """What a report says, read from the published marts: the tables, and the summary text
 written in the style of the publications (seeds 000–004). Pure but for `read_marts` and
 `year_digests`: figures come from the marts as they are (exact Decimals), nothing is
-re-scored here; the one figure averaged here is a provincial DTI group's average per main
-indicator, which the provincial marts do not publish (`criterion_averages`).
+re-scored here.
 
 A peer group is laid out the DTI way (2020 →: the index of each main indicator, the pillars,
 no band unless the framework has some) when the data says so: its criteria nest, it has
@@ -11,9 +10,6 @@ shown; the 2016–2019 frameworks are all top level."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
-from math import floor
 from pathlib import Path
 
 from . import vietnamese as vn
@@ -26,6 +22,7 @@ REPORT_TABLES = (
     "provincial_criterion_highlights",
     "provincial_indicator_statistics",
     "provincial_pillar_scores",
+    "provincial_category_averages",
     "national_ranking",
     "national_category_scores",
     "national_category_averages",
@@ -89,11 +86,9 @@ class Report:
 
 def source_years(table: str, year: int) -> tuple[int, int]:
     """The years of `table` one year's reports are made from (first, last): that year,
-    and for the rating distribution and the provincial criterion scores the year before
-    too (a provincial report sets the two shares side by side, and a DTI one the averages
-    of its main indicators)."""
-    before = ("provincial_rating_distribution", "provincial_criterion_scores")
-    return (year - 1, year) if table in before else (year, year)
+    and for the rating distribution the year before too (a provincial report sets the
+    two side by side)."""
+    return (year - 1, year) if table == "provincial_rating_distribution" else (year, year)
 
 
 def read_marts(path: Path, year: int) -> dict[str, list[dict]]:
@@ -197,7 +192,7 @@ def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
             ("highlights", "provincial_criterion_highlights"),
             ("indicators", "provincial_indicator_statistics"),
             ("pillars", "provincial_pillar_scores"),
-            ("scores", "provincial_criterion_scores"),
+            ("averages", "provincial_category_averages"),
         )
     }
 
@@ -212,8 +207,7 @@ def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
             group.distribution_prev = by_group["distribution"].get((year - 1, province, unit_type, peer_group), [])
             group.indicators = by_group["indicators"].get(key, [])
             if group.dti:
-                group.averages = criterion_averages(
-                    group, by_group["scores"].get(key, []), by_group["scores"].get((year - 1, *key[1:]), []))
+                group.averages = [a for a in by_group["averages"].get(key, []) if a["level"] == 1]
             group.summary = provincial_summary(year, group)
             groups.append(group)
         province_name = next(
@@ -271,45 +265,6 @@ def _group(ranking: list[dict], scores: dict, highlights: list[dict], pillars: l
     rated = any(row["rating"] for row in ranking)
     return Group(unit_type, label, noun, sheet, criteria, rows, highlights=highlights, peer_group=peer_group,
                  dti=nested or bool(pillar_list) or not rated, rated=rated, pillars=pillar_list)
-
-
-def _round_index(value: Fraction) -> Decimal:
-    """An exact fraction rounded half up to 4 decimals, as the marts round an index."""
-    scaled = value * 10_000
-    rounded = floor(scaled + Fraction(1, 2)) if scaled >= 0 else -floor(-scaled + Fraction(1, 2))
-    return Decimal(rounded).scaleb(-4)
-
-
-def criterion_averages(group: Group, scores: list[dict], scores_prev: list[dict]) -> list[dict]:
-    """The average index of each main indicator over a provincial peer group, and its change
-    since the year before, as national_category_averages gives them nationally (its rule:
-    sum of scores / sum of applicable maxima over the units a criterion applies to, rounded
-    once; the provincial marts publish no such table)."""
-    def sums(rows: list[dict]) -> dict[str, list]:
-        totals = {}
-        for row in rows:
-            if row["level"] == 1 and row["applicable"]:
-                total = totals.setdefault(row["criterion_code"], [row["criterion_name"], Fraction(0), Fraction(0), 0])
-                total[1] += Fraction(row["score"])
-                total[2] += Fraction(row["max_applicable"])
-                total[3] += 1
-        return {code: (name, score / maximum, count)
-                for code, (name, score, maximum, count) in totals.items() if maximum}
-
-    now, before = sums(scores), sums(scores_prev)
-    averages = []
-    for code in (c["code"] for c in group.criteria if c["code"] in now):
-        name, average, count = now[code]
-        prev = before.get(code)
-        averages.append({
-            "criterion_code": code,
-            "criterion_name": name,
-            "avg_index": _round_index(average),
-            "avg_index_prev": _round_index(prev[1]) if prev else None,
-            "change": _round_index(average - prev[1]) if prev else None,
-            "unit_count": count,
-        })
-    return averages
 
 
 def provincial_summary(year: int, group: Group) -> list[str]:
