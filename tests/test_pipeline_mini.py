@@ -117,8 +117,8 @@ def test_the_publish_step_shows_the_publication_in_the_ui(published, instance):
     event = instance.get_latest_materialization_event(dg.AssetKey("published_marts"))
     metadata = event.asset_materialization.metadata
     preview = metadata["ranking preview"].value
-    assert "| 2017 | 46 | department | 1 | Sở Thông tin và Truyền thông | 100.00 % | Tốt |" in preview
-    assert "| 2018 | 46 | department | 6 | 5 |" in metadata["units per peer group"].value
+    assert "| 2017 | 46 | department | department | 1 | Sở Thông tin và Truyền thông | 100.00 % | Tốt |" in preview
+    assert "| 2018 | 46 | department | department | 6 | 5 |" in metadata["units per peer group"].value
     assert "| 2018 | warning | 1 |" in metadata["submission issues"].value
     assert metadata["rows/provincial_ranking"].value == 12
     # dbt models carry their row counts and column types
