@@ -27,24 +27,10 @@ def raw_units() -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"dagster/row_count": count})
 
 
-FRAMEWORK_TABLES = {
-    "frameworks": "Evaluation frameworks, one per frameworks/*.yaml, with their peer group.",
-    "framework_years": "The years each framework evaluates.",
-    "framework_units": "The units a framework names (`units`); none: every unit of its unit_type.",
-    "rating_bands": "Rating bands, highest first (none where the evaluator publishes no band).",
-    "criteria": "Criteria at every level, with their maxima, parents, levels and heights.",
-    "indicators": "Indicators and their scoring rules.",
-    "indicator_steps": "Thresholds and points of `steps` rules.",
-    "pillars": "Pillars: named sets of top-level criteria, scored and ranked on their own.",
-    "pillar_criteria": "The top-level criteria of each pillar.",
-}
-assert tuple(FRAMEWORK_TABLES) == load.FRAMEWORK_TABLES
-
-
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["raw", table], description=description, **INGEST)
-        for table, description in FRAMEWORK_TABLES.items()
+        for table, description in load.FRAMEWORK_TABLES.items()
     ]
 )
 def raw_frameworks():
@@ -53,7 +39,7 @@ def raw_frameworks():
         load.load_frameworks(con, settings.data_dir)
         counts = {
             table: con.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
-            for table in FRAMEWORK_TABLES
+            for table in load.FRAMEWORK_TABLES
         }
     for table, count in counts.items():
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={"dagster/row_count": count})

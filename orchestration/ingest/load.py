@@ -53,9 +53,18 @@ RAW_DDL = {
         indicator_code varchar, severity varchar, reason varchar""",
 }
 
-# the raw tables of frameworks/*.yaml (frameworks.flatten gives their rows)
-FRAMEWORK_TABLES = ("frameworks", "framework_years", "framework_units", "rating_bands", "criteria",
-                    "indicators", "indicator_steps", "pillars", "pillar_criteria")
+# the raw tables of frameworks/*.yaml (frameworks.flatten gives their rows), described
+FRAMEWORK_TABLES = {
+    "frameworks": "Evaluation frameworks, one per frameworks/*.yaml, with their peer group.",
+    "framework_years": "The years each framework evaluates.",
+    "framework_units": "The units a framework names (`units`); none: every unit of its unit_type.",
+    "rating_bands": "Rating bands, highest first (none where the evaluator publishes no band).",
+    "criteria": "Criteria at every level, with their maxima, parents, levels and heights.",
+    "indicators": "Indicators and their scoring rules.",
+    "indicator_steps": "Thresholds and points of `steps` rules.",
+    "pillars": "Pillars: named sets of top-level criteria, scored and ranked on their own.",
+    "pillar_criteria": "The top-level criteria of each pillar.",
+}
 REGISTRY_COLUMNS = ("unit_code", "unit_name", "unit_type", "parent_code", "valid_from", "valid_to")
 SUBMISSION_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 
