@@ -41,6 +41,7 @@ MART_TABLES = (
     "provincial_indicator_statistics",
     "provincial_pillar_scores",
     "provincial_category_averages",
+    "restated_ranking",
     "submission_issues",
 )
 CURRENT = "current"

@@ -19,12 +19,22 @@ def _connect() -> tuple[Settings, duckdb.DuckDBPyConnection]:
     return settings, duckdb.connect(str(settings.warehouse), config={"memory_limit": settings.memory_limit})
 
 
-@dg.asset(key=["raw", "units"], description="The unit registry, units/units.csv.", **INGEST)
-def raw_units() -> dg.MaterializeResult:
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", "units"], description="The unit registry, units/units.csv.", **INGEST),
+        dg.AssetSpec(["raw", "lineage"], description="Who carries on whom across a reorganisation, "
+                     "units/lineage.csv (optional).", **INGEST),
+    ]
+)
+def raw_units():
+    """Both files are checked before either is written: a bad lineage stops the run."""
     settings, con = _connect()
     with con:
-        count = load.load_units(con, settings.data_dir)
-    return dg.MaterializeResult(metadata={"dagster/row_count": count})
+        load.load_units(con, settings.data_dir)
+        counts = {table: con.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
+                  for table in ("units", "lineage")}
+    for table, count in counts.items():
+        yield dg.MaterializeResult(asset_key=["raw", table], metadata={"dagster/row_count": count})
 
 
 @dg.multi_asset(

@@ -25,6 +25,7 @@ RAW_DDL = {
     "units": """
         unit_code varchar, unit_name varchar, unit_type varchar, parent_code varchar,
         valid_from varchar, valid_to varchar, source_file varchar, row_number integer""",
+    "lineage": "predecessor_code varchar, successor_code varchar, year integer, source_file varchar, row_number integer",
     "frameworks": """
         framework_code varchar, title varchar, evaluator varchar, unit_type varchar,
         source_file varchar, peer_group varchar""",
@@ -66,6 +67,7 @@ FRAMEWORK_TABLES = {
     "pillar_criteria": "The top-level criteria of each pillar.",
 }
 REGISTRY_COLUMNS = ("unit_code", "unit_name", "unit_type", "parent_code", "valid_from", "valid_to")
+LINEAGE_COLUMNS = ("predecessor_code", "successor_code", "year")
 SUBMISSION_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 
 # Files past these limits are refused with a reason instead of exhausting memory: a whole
@@ -133,36 +135,50 @@ def inside(path: Path, root: Path) -> bool:
 # --- registry -------------------------------------------------------------------------
 
 def load_units(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
-    path = data_dir / "units" / "units.csv"
-    source = relative_name(path, data_dir)
-    if not path.is_file():
+    """The registry, units/units.csv, and its lineage, units/lineage.csv (optional), both
+    checked before either is written. Returns the number of registry rows."""
+    units_path = data_dir / "units" / "units.csv"
+    source = relative_name(units_path, data_dir)
+    if not units_path.is_file():
         raise RegistryError(f"{source}: the unit registry is missing")
+    rows = _read_csv(units_path, source)
+    if not rows:
+        raise RegistryError(f"{source}: the unit registry is empty")
+    records = _records(rows, REGISTRY_COLUMNS, source)
+    for record in records:
+        _check_unit(record)
+    _check_registry(records)
+    lineage = _load_lineage(data_dir, records)
+    recreate(con, "units", "lineage")
+    insert_rows(con, "units", records)
+    insert_rows(con, "lineage", lineage)
+    return len(records)
+
+
+def _read_csv(path: Path, source: str) -> list[list[str]]:
     text = parse.decode(path.read_bytes())
     # As the csv module reads: lines end at \n or \r only (not U+2028 …), a quoted field may hold one.
     header_line = io.StringIO(text, newline="").readline()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=parse.sniff_delimiter(header_line))
     try:
-        rows = list(reader)
+        return list(reader)
     except csv.Error as error:  # a field over the csv module's 128 kB limit
         raise RegistryError(f"{source}, line {reader.line_num}: not readable CSV: {error}") from error
-    if not rows:
-        raise RegistryError(f"{source}: the unit registry is empty")
+
+
+def _records(rows: list[list[str]], columns: tuple[str, ...], source: str) -> list[tuple]:
+    """The named columns of every non-blank row after the header, stripped (empty: None),
+    then the file and the row's number (the header is row 1)."""
     header = [parse.normalise_header(cell) for cell in rows[0]]
-    missing = [column for column in REGISTRY_COLUMNS if column not in header]
+    missing = [column for column in columns if column not in header]
     if missing:
         raise RegistryError(f"{source}: missing column(s) {', '.join(missing)} in the header")
-    at = [header.index(column) for column in REGISTRY_COLUMNS]
-    records = [
+    at = [header.index(column) for column in columns]
+    return [
         tuple((row[i].strip() or None) if i < len(row) else None for i in at) + (source, n)
         for n, row in enumerate(rows[1:], start=2)
         if any(cell.strip() for cell in row)
     ]
-    for record in records:
-        _check_unit(record)
-    _check_registry(records)
-    recreate(con, "units")
-    insert_rows(con, "units", records)
-    return len(records)
 
 
 def _check_unit(record: tuple) -> None:
@@ -209,6 +225,81 @@ def _check_registry(records: list[tuple]) -> None:
                 f"{record[6]}, rows {first[7]} and {second[7]}: unit_code {record[0]!r} is valid in overlapping "
                 f"years ({first[4] or '…'}–{first[5] or '…'} and {second[4] or '…'}–{second[5] or '…'})"
             )
+
+
+def _load_lineage(data_dir: Path, units: list[tuple]) -> list[tuple]:
+    """units/lineage.csv (SPEC §3.1): from `year` on, the successor carries on the
+    predecessor. Each row names units of the registry, the predecessor valid the year
+    before and the successor valid that year, both of one unit_type; no row is given twice,
+    and within a year the rows (other than a unit carrying on itself) form no cycle. An
+    error names the file, the line and the field."""
+    path = data_dir / "units" / "lineage.csv"
+    if not path.exists():
+        return []
+    source = relative_name(path, data_dir)
+    if not path.is_file() or not inside(path, data_dir):
+        raise RegistryError(f"{source}: not a regular file inside the input root")
+    rows = _read_csv(path, source)
+    if not rows:
+        raise RegistryError(f"{source}: the file is empty (a header predecessor_code,successor_code,year is needed)")
+    records = _records(rows, LINEAGE_COLUMNS, source)
+    by_code: dict[str, list[tuple]] = {}
+    for unit in units:
+        by_code.setdefault(unit[0], []).append(unit)
+    seen: dict[tuple, int] = {}
+    for predecessor, successor, year, _, line in records:
+        where = f"{source}, line {line}"
+        for field, value in (("predecessor_code", predecessor), ("successor_code", successor), ("year", year)):
+            if value is None:
+                raise RegistryError(f"{where}, field {field}: empty")
+        if plausible_year(year) is None:
+            raise RegistryError(f"{where}, field year: {frameworks.show(year)} is not a year "
+                                f"({frameworks.FIRST_YEAR} to {frameworks.LAST_YEAR})")
+        types = []
+        for field, code, valid_in in (("predecessor_code", predecessor, int(year) - 1),
+                                      ("successor_code", successor, int(year))):
+            if not frameworks.CODE.fullmatch(code):
+                raise RegistryError(f"{where}, field {field}: {frameworks.show(code)} is not a code ({frameworks.CODE_RULE})")
+            row = _valid_row(by_code.get(code, ()), valid_in)
+            if row is None:
+                raise RegistryError(f"{where}, field {field}: {code!r} is not a unit of the registry valid in {valid_in}")
+            types.append(row[2].lower())
+        if types[0] != types[1]:
+            raise RegistryError(f"{where}, field successor_code: {successor!r} is a {types[1]} in {year}, "
+                                f"its predecessor {predecessor!r} a {types[0]} in {int(year) - 1}")
+        key = (predecessor, successor, int(year))
+        if key in seen:
+            raise RegistryError(f"{where}: the same row as line {seen[key]}")
+        seen[key] = line
+    _check_no_cycle(seen, source)
+    return records
+
+
+def _valid_row(rows: list[tuple], year: int) -> tuple | None:
+    """The one of a code's registry rows valid in `year` (they do not overlap), if any."""
+    return next((row for row in rows if int(row[4] or year) <= year <= int(row[5] or year)), None)
+
+
+def _check_no_cycle(rows: dict[tuple, int], source: str) -> None:
+    """Within one year, following predecessor → successor (a unit carrying on itself
+    aside) never comes back to where it started: `A,B,2025` with `B,A,2025` says each
+    carries on the other. Kahn's algorithm: what cannot be peeled off from the units no
+    row leads to lies on a cycle."""
+    edges = [(p, s, year, line) for (p, s, year), line in rows.items() if p != s]
+    for year in sorted({year for _, _, year, _ in edges}):
+        left = [(p, s, line) for p, s, y, line in edges if y == year]
+        while True:
+            targets, sources = {s for _, s, _ in left}, {p for p, _, _ in left}
+            # an edge off a cycle leaves a unit no edge reaches, or reaches one no edge leaves
+            kept = [edge for edge in left if edge[0] in targets and edge[1] in sources]
+            if len(kept) == len(left):
+                break
+            left = kept
+        if left:
+            lines = ", ".join(str(line) for line in sorted(line for _, _, line in left))
+            units = ", ".join(sorted({p for p, _, _ in left}))
+            raise RegistryError(f"{source}, lines {lines}, field successor_code: the rows of {year} "
+                                f"form a cycle through {units}")
 
 
 # --- frameworks -----------------------------------------------------------------------

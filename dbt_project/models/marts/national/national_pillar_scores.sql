@@ -19,6 +19,7 @@ select
     index,
     rank,
     rank_prev,
-    rank_change
+    rank_change,
+    rank_prev_restated
 from pillars
 order by year, unit_type, peer_group, pillar_order, rank nulls last, unit_code

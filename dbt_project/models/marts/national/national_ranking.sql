@@ -28,6 +28,7 @@ select
     r.rank,
     r.rank_prev,
     r.rank_change,
+    r.rank_prev_restated,
     coalesce(h.held_back_values, 0) as held_back_values
 from ranks as r
 inner join units as u

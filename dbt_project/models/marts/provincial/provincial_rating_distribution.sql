@@ -1,6 +1,13 @@
+-- Units per rating and its share of the peer group, and the change of the share from the
+-- year before, as evaluated or restated where the lineage changed the group.
 with distribution as (
     select * from {{ ref('int_rating_distribution') }}
     where evaluator <> 'national'
+),
+
+previous as (
+    {{ year_before(ref('int_rating_distribution'), ref('int_restated_rating_distribution'),
+                   ['year', 'evaluator', 'unit_type', 'peer_group', 'rating', 'unit_count', 'group_units']) }}
 )
 
 select
@@ -16,9 +23,10 @@ select
     {{ divide_exact(
         '100 * (d.unit_count * p.group_units - p.unit_count * d.group_units)',
         'd.group_units * p.group_units', 2) }} as change_pct,
+    p.restated as prev_restated,
     d.group_units
 from distribution as d
-left join distribution as p
+left join previous as p
     on p.year = d.year - 1 and p.evaluator = d.evaluator
     and p.unit_type = d.unit_type and p.peer_group = d.peer_group and p.rating = d.rating
 order by d.year, d.evaluator, d.unit_type, d.peer_group, d.band_order

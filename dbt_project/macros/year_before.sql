@@ -1,0 +1,19 @@
+{#-
+  What a year is compared with (SPEC §4): the year before as evaluated, or, in a group
+  that the lineage changed (int_unit_successors), the year before restated on this year's
+  units. `evaluated` and `restated` are relations that both have `columns` (a list of
+  names) and year, evaluator, unit_type and peer_group; a boolean `restated` is added.
+  A consumer joins the result on its own year - 1.
+-#}
+{% macro year_before(evaluated, restated, columns) -%}
+    select {{ columns | join(', ') }}, false as restated
+    from {{ evaluated }} as e
+    where not exists (
+        select 1 from {{ ref('int_unit_successors') }} as g
+        where g.year = e.year and g.evaluator = e.evaluator
+            and g.unit_type = e.unit_type and g.peer_group = e.peer_group
+    )
+    union all
+    select {{ columns | join(', ') }}, true as restated
+    from {{ restated }}
+{%- endmacro %}

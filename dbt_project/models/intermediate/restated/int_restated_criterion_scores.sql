@@ -1,0 +1,32 @@
+-- A restated unit's criterion indices at every level (SPEC §4): the unweighted mean of its
+-- predecessors' indices (score / max_applicable) over those the criterion applies to; not
+-- applicable when it applies to none. Each index is taken to 12 decimals before the mean
+-- (the publications print 4), and the mean is kept as a sum and a count.
+with successors as (
+    select * from {{ ref('int_unit_successors') }}
+),
+
+criteria as (
+    select * from {{ ref('int_criterion_scores') }}
+    where year + 1 in (select year from {{ ref('stg_lineage') }})
+)
+
+select
+    s.year,
+    s.evaluator,
+    s.unit_type,
+    s.peer_group,
+    s.unit_code,
+    c.criterion_code,
+    max(c.criterion_name) as criterion_name,
+    min(c.criterion_order) as criterion_order,
+    max(c.parent_criterion_code) as parent_criterion_code,
+    min(c.level) as level,
+    bool_or(c.applicable) as applicable,
+    cast(sum(case when c.applicable then
+        {{ divide_exact('c.score', 'c.max_applicable', 12, operand_scale=6) }} end) as decimal(38, 12)) as index_sum,
+    count(case when c.applicable then 1 end) as index_count
+from successors as s
+inner join criteria as c
+    on c.framework_code = s.framework_code and c.year = s.year and c.unit_code = s.predecessor_code
+group by s.year, s.evaluator, s.unit_type, s.peer_group, s.unit_code, c.criterion_code

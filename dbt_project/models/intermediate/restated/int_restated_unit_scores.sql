@@ -1,0 +1,148 @@
+-- The year before a reorganisation restated on the units of the next year (SPEC §4): a
+-- successor's index is the unweighted mean of its predecessors' (Đà Nẵng 2024 on the 34
+-- provinces: (0.8335 + 0.5803) / 2 = 0.7069), each predecessor's taken to 12 decimals.
+-- It is ranked when every predecessor was, among the restated units of its group, on the
+-- exact mean (sum / count, compared by cross-multiplication; 1, 2, 2, 4). Its rating is
+-- the first band that the mean and the means of the top-level criteria meet, as
+-- int_unit_scores rates a unit, when its predecessors' frameworks have the same bands
+-- (merged provinces rate their departments under different frameworks, often alike).
+with successors as (
+    select * from {{ ref('int_unit_successors') }}
+),
+
+scores as (
+    select * from {{ ref('int_unit_scores') }}
+    where year + 1 in (select year from {{ ref('stg_lineage') }})
+),
+
+criteria as (
+    select * from {{ ref('int_restated_criterion_scores') }}
+    where level = 1 and applicable
+),
+
+bands as (
+    select * from {{ ref('stg_rating_bands') }}
+),
+
+-- a framework's bands as one value: frameworks with equal ones rate alike
+band_sets as (
+    select
+        framework_code,
+        string_agg(concat_ws('|', rating, min_pct, coalesce(cast(min_criterion_pct as varchar), '-')), chr(10) order by band_order) as band_set
+    from bands
+    group by framework_code
+),
+
+means as (
+    select
+        m.year,
+        m.evaluator,
+        m.unit_type,
+        m.peer_group,
+        m.unit_code,
+        max(m.unit_name) as unit_name,
+        case when count(distinct m.framework_code) = 1 then max(m.framework_code) end as framework_code,
+        -- the framework whose bands rate the unit: any of its predecessors', if they have the same
+        case when count(distinct b.band_set) = 1 and count(b.band_set) = count(*) then max(m.framework_code) end
+            as band_framework_code,
+        max(b.band_set) as band_set,
+        string_agg(m.predecessor_code, ', ' order by m.predecessor_code) as predecessor_codes,
+        count(*) as predecessor_count,
+        -- null unless every predecessor has an index
+        case when count(s.index_fine) = count(*) then cast(sum(s.index_fine) as decimal(38, 12)) end as index_sum,
+        string_agg(case when not s.ranked then m.predecessor_code end, ', ' order by m.predecessor_code)
+            as unranked_predecessors
+    from successors as m
+    inner join scores as s
+        on s.framework_code = m.framework_code and s.year = m.year and s.unit_code = m.predecessor_code
+    left join band_sets as b on b.framework_code = m.framework_code
+    group by m.year, m.evaluator, m.unit_type, m.peer_group, m.unit_code
+),
+
+ranked as (
+    select *, index_sum is not null and unranked_predecessors is null as ranked
+    from means
+),
+
+ranks as (
+    select
+        s.year,
+        s.evaluator,
+        s.unit_type,
+        s.peer_group,
+        s.unit_code,
+        1 + count(p.unit_code) as rank
+    from ranked as s
+    left join ranked as p
+        on p.year = s.year
+        and p.evaluator = s.evaluator
+        and p.unit_type = s.unit_type
+        and p.peer_group = s.peer_group
+        and p.ranked
+        and p.index_sum * s.predecessor_count > s.index_sum * p.predecessor_count
+    where s.ranked
+    group by s.year, s.evaluator, s.unit_type, s.peer_group, s.unit_code
+),
+
+-- bands whose per-criterion floor some applicable restated criterion misses
+floor_misses as (
+    select distinct r.year, r.evaluator, r.unit_type, r.peer_group, r.unit_code, b.band_order
+    from ranked as r
+    inner join bands as b on b.framework_code = r.band_framework_code
+    inner join criteria as c
+        on c.year = r.year and c.evaluator = r.evaluator and c.unit_type = r.unit_type
+        and c.peer_group = r.peer_group and c.unit_code = r.unit_code
+    where b.min_criterion_pct is not null
+        and c.index_sum * 100 < cast(b.min_criterion_pct as decimal(38, 4)) * c.index_count
+),
+
+bands_met as (
+    select
+        r.year,
+        r.evaluator,
+        r.unit_type,
+        r.peer_group,
+        r.unit_code,
+        b.rating,
+        row_number() over (
+            partition by r.year, r.evaluator, r.unit_type, r.peer_group, r.unit_code order by b.band_order
+        ) as preference
+    from ranked as r
+    inner join bands as b on b.framework_code = r.band_framework_code
+    left join floor_misses as f
+        on f.year = r.year and f.evaluator = r.evaluator and f.unit_type = r.unit_type
+        and f.peer_group = r.peer_group and f.unit_code = r.unit_code and f.band_order = b.band_order
+    where r.ranked
+        and r.index_sum * 100 >= cast(b.min_pct as decimal(38, 4)) * r.predecessor_count
+        and f.band_order is null
+)
+
+select
+    r.year,
+    r.evaluator,
+    r.unit_type,
+    r.peer_group,
+    r.unit_code,
+    r.unit_name,
+    r.framework_code,
+    r.band_framework_code,
+    r.band_set,
+    r.predecessor_codes,
+    r.predecessor_count,
+    {{ divide_exact('r.index_sum * 100', 'r.predecessor_count', 2) }} as score_pct,
+    {{ divide_exact('r.index_sum', 'r.predecessor_count', 4) }} as index,
+    {{ divide_exact('r.index_sum', 'r.predecessor_count', 12) }} as index_fine,
+    b.rating,
+    r.ranked,
+    case
+        when r.index_sum is null then 'a predecessor has no applicable criterion'
+        when not r.ranked then 'a predecessor is not ranked: ' || r.unranked_predecessors
+    end as not_ranked_reason,
+    k.rank
+from ranked as r
+left join ranks as k
+    on k.year = r.year and k.evaluator = r.evaluator and k.unit_type = r.unit_type
+    and k.peer_group = r.peer_group and k.unit_code = r.unit_code
+left join bands_met as b
+    on b.year = r.year and b.evaluator = r.evaluator and b.unit_type = r.unit_type
+    and b.peer_group = r.peer_group and b.unit_code = r.unit_code and b.preference = 1

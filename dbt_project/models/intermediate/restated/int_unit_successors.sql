@@ -1,0 +1,61 @@
+-- Across a reorganisation (SPEC §3.1, §4). For every year after which units/lineage.csv
+-- changes something, whom each evaluated unit is carried on by the next year: the
+-- successors its lineage rows of that year name, or else itself, when it is still a unit
+-- of its type then (a unit abolished with no successor has none).
+-- A successor is restated in its predecessor's unit_type and peer group, under its own
+-- evaluator of the next year: the departments of a merged province join its successor's.
+-- Only the groups the lineage changes are kept: some unit of the group has a lineage row,
+-- or comes from another evaluator; every other group is compared as evaluated.
+with lineage as (
+    select * from {{ ref('stg_lineage') }}
+),
+
+units as (
+    select * from {{ ref('stg_units') }}
+),
+
+evaluated as (
+    select * from {{ ref('int_unit_scores') }}
+    where year + 1 in (select year from lineage)
+),
+
+successors as (
+    select e.year, e.evaluator, e.unit_type, e.peer_group, e.framework_code, e.unit_code, l.successor_code, true as by_lineage
+    from evaluated as e
+    inner join lineage as l on l.predecessor_code = e.unit_code and l.year = e.year + 1
+    union all
+    select e.year, e.evaluator, e.unit_type, e.peer_group, e.framework_code, e.unit_code, e.unit_code, false
+    from evaluated as e
+    where not exists (select 1 from lineage as l where l.predecessor_code = e.unit_code and l.year = e.year + 1)
+),
+
+placed as (
+    select
+        s.year,
+        case when s.evaluator = 'national' then 'national' else coalesce(u.parent_code, s.evaluator) end as evaluator,
+        s.unit_type,
+        s.peer_group,
+        s.successor_code as unit_code,
+        u.unit_name,
+        s.framework_code,
+        s.evaluator as predecessor_evaluator,
+        s.unit_code as predecessor_code,
+        s.by_lineage
+    from successors as s
+    inner join units as u
+        on u.unit_code = s.successor_code
+        and u.unit_type = s.unit_type
+        and s.year + 1 >= coalesce(u.valid_from, s.year + 1)
+        and s.year + 1 <= coalesce(u.valid_to, s.year + 1)
+),
+
+changed as (
+    select distinct year, evaluator, unit_type, peer_group
+    from placed
+    where by_lineage or evaluator <> predecessor_evaluator
+)
+
+select p.*
+from placed as p
+inner join changed as c
+    on c.year = p.year and c.evaluator = p.evaluator and c.unit_type = p.unit_type and c.peer_group = p.peer_group
