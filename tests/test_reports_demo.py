@@ -37,6 +37,7 @@ def test_one_report_per_year_and_evaluator(reports):
         "2016/38.html", "2017/46.html", "2017/52.html",
         "2018/33.html", "2018/52.html", "2018/national.html", "2019/national.html",
         "2020/national.html", "2022/national.html", "2023/46.html",  # the DTI (test_reports_dti.py)
+        "2024/national.html", "2025/national.html",  # the reform (test_reports_reform.py)
     ]
     assert all(p.with_suffix(".xlsx").exists() for p in reports.rglob("*.html"))
     for page in reports.rglob("*.html"):
