@@ -71,3 +71,12 @@ def annex_header(path: Path, sheet: int = 0) -> list[str]:
 
     workbook = openpyxl.load_workbook(path)
     return [cell.value for cell in workbook.worksheets[sheet][5]]
+
+
+def annex_table(path: Path, title: str) -> list[list]:
+    """The sheet named `title` as a reader sees it: its note line (row 4), its header row
+    and its table rows, each a list of cell values."""
+    import openpyxl
+
+    worksheet = openpyxl.load_workbook(path)[title]
+    return [list(row) for row in worksheet.iter_rows(min_row=4, values_only=True)]

@@ -2,7 +2,9 @@
 per peer group, a title, then STT, unit, points per criterion, total, maximum, %, rating,
 rank (the national annex, and a provincial one of a DTI group: the index per category or
 main indicator, the overall index, the rating if the framework has bands, the ranks, and
-each pillar's index, rank and rank change).
+each pillar's index, rank and rank change). A ranking restated on the next year's units
+(after a reorganisation) has a sheet of its own: rank, unit, restated index (or percentage),
+rating, and the units before the reorganisation it carries on.
 Written by XlsxWriter: openpyxl, with an object for every cell and style and a temporary
 file per sheet, took longer for a national run's ~640 annexes than the rest of the
 publication together.
@@ -23,7 +25,7 @@ from pathlib import Path
 import xlsxwriter
 
 from . import vietnamese
-from .content import Group, Report
+from .content import Group, Report, Restated
 
 POINTS, PERCENT, INDEX, WHOLE, CHANGE = "0.00", "0.00", "0.0000", "0", "+0;-0;0"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -31,11 +33,12 @@ CENTRED = {"align": "center", "valign": "vcenter", "text_wrap": True}
 STYLES = {
     "title": {"bold": True, "font_size": 12, **CENTRED},
     "subtitle": {"italic": True, **CENTRED},
+    "note": {"italic": True, "align": "left", "valign": "top", "text_wrap": True},
     "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, **CENTRED},
     # a table cell, by its number format ("General" for the text columns)
     **{fmt: {"num_format": fmt, "border": 1} for fmt in ("General", POINTS, INDEX, WHOLE, CHANGE)},
 }
-HEADER_ROW = 4  # counted from 0, as XlsxWriter counts: below three title lines and a blank one
+HEADER_ROW = 4  # counted from 0, as XlsxWriter counts: below three title lines and a blank one (or a note)
 # XlsxWriter writes the creation time into the workbook: a fixed one (its parts' time in the
 # zip file is fixed too), so that the same marts give the same file
 CREATED = datetime(1980, 1, 1, tzinfo=timezone.utc)
@@ -66,6 +69,9 @@ def write_annex(report: Report, path: Path) -> None:
                 _index_sheet(worksheet, cells, report, group)
             else:
                 _provincial_sheet(worksheet, cells, report, group)
+        for restated in report.restated:
+            worksheet = workbook.add_worksheet(_sheet_title(f"Tính lại {restated.year} – {restated.sheet}", used))
+            _restated_sheet(worksheet, cells, report, restated)
     os.replace(partial, path)
 
 
@@ -141,7 +147,9 @@ def _index_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None
         + [(f"{c['name']} (chỉ số)", 14) for c in group.criteria]
         + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Chỉ số DTI" if group.dti else "Chỉ số tổng thể", 12)]
         + ([("Xếp loại", 12)] if rating else [])
-        + [("Xếp hạng", 9), ("Xếp hạng năm trước", 11), ("Thay đổi", 9)]
+        + [("Xếp hạng", 9),
+           (f"Xếp hạng năm {report.year - 1} (tính lại)" if group.prev_restated else "Xếp hạng năm trước", 11),
+           ("Thay đổi", 9)]
         + [(f"Trụ cột {p['name']} ({what})", 12) for p in group.pillars
            for what in ("chỉ số", "xếp hạng", "thay đổi hạng")]
         + [("Ghi chú", 30)]
@@ -149,7 +157,10 @@ def _index_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None
     formats = ([WHOLE, "General"] + [INDEX] * len(group.criteria) + [POINTS, POINTS, INDEX]
                + (["General"] if rating else []) + [WHOLE, WHOLE, CHANGE]
                + [INDEX, WHOLE, CHANGE] * len(group.pillars) + ["General"])
-    _head(worksheet, cells, report, group, headers)
+    note = (f"Xếp hạng năm trước và thay đổi thứ hạng{' (tổng thể, theo trụ cột)' if group.pillars else ''}: "
+            f"so với {group.restated_basis}, không phải xếp hạng năm {report.year - 1} như đã đánh giá."
+            if group.prev_restated else "")
+    _head(worksheet, cells, report, group, headers, note)
     for r, row in enumerate(group.rows, start=HEADER_ROW + 1):
         values = [row["stt"], row["unit_name"]]
         # a category that does not apply is left empty here (the HTML table says KAD)
@@ -165,8 +176,38 @@ def _index_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None
     _finish(worksheet, len(headers), len(group.rows))
 
 
-def _head(worksheet, cells: _Cells, report: Report, group: Group, headers: list[tuple[str, int]]) -> None:
-    """The column widths, the title lines and the header row."""
+def _restated_sheet(worksheet, cells: _Cells, report: Report, restated: Restated) -> None:
+    """A ranking restated on the next year's units: each unit of that year, its index (or
+    percentage) restated, rating, rank, and the units before the reorganisation it carries on."""
+    unit_header = ("Tỉnh, thành phố" if restated.unit_type == "province" else "Cơ quan") \
+        if report.kind == "national" else "Cơ quan, đơn vị"
+    figure = (restated.figure, INDEX if restated.by_index else PERCENT)
+    headers = (
+        [("STT", 6), (unit_header, 30), (f"{figure[0]} năm {restated.year} (tính lại)", 14)]
+        + ([("Xếp loại", 12)] if restated.rated else [])
+        + [("Xếp hạng", 9), ("Đơn vị trước sắp xếp", 48),
+           (f"Mã đơn vị năm {restated.year}", 14), ("Ghi chú", 30)]
+    )
+    formats = [WHOLE, "General", figure[1]] + (["General"] if restated.rated else []) + [
+        WHOLE, "General", "General", "General"]
+    subtitle = (f"{restated.label} – kết quả năm {restated.year} tính lại trên các {restated.noun} năm "
+                f"{restated.units_year} – {restated.evaluator_name or report.evaluator_name}")
+    note = restated.method[0].upper() + restated.method[1:] + "."
+    _head(worksheet, cells, report, restated, headers, note=note, subtitle=subtitle)
+    for r, row in enumerate(restated.rows, start=HEADER_ROW + 1):
+        values = [row["stt"], row["unit_name"],
+                  number(row["index"] if restated.by_index else row["score_pct"])]
+        if restated.rated:
+            values.append(row["rating"] or ("Không xếp hạng" if not row["ranked"] else None))
+        values += [row["rank"], row["composition"] or None, row["predecessor_codes"], row["note"] or None]
+        _write_row(worksheet, cells, r, values, formats)
+    _finish(worksheet, len(headers), len(restated.rows))
+
+
+def _head(worksheet, cells: _Cells, report: Report, group: Group | Restated, headers: list[tuple[str, int]],
+          note: str = "", subtitle: str = "") -> None:
+    """The column widths, the title lines, a note below them (what a comparison is with),
+    and the header row."""
     for c, (_, width) in enumerate(headers):
         # XlsxWriter counts a width as Excel shows it, the file's width less the cell's
         # padding; these are the file's widths (as openpyxl wrote them), 7 pixels a character
@@ -175,8 +216,11 @@ def _head(worksheet, cells: _Cells, report: Report, group: Group, headers: list[
     titles = [
         ("PHỤ LỤC", "title"),
         (report.title.upper(), "title"),
-        (f"{group.label} – {report.evaluator_name}", "subtitle"),
+        (subtitle or f"{group.label} – {report.evaluator_name}", "subtitle"),
     ]
+    if note:
+        titles.append((note, "note"))
+        worksheet.set_row(3, 32)
     worksheet.set_row(1, 32)  # written 32.25: XlsxWriter rounds a height to whole pixels (43)
     for r, (text, style) in enumerate(titles):
         # merge_range writes its text with write(): the text is written again as text

@@ -15,9 +15,10 @@ reports folder. A report whose name fails is not written, and the run says so
 (`Publication.skipped`); the others are written.
 
 A year's reports are rendered only when what they are made from has changed. A year's
-fingerprint hashes every marts row its reports are read from (its own rows, and the year
-before's rating distribution) with the code that renders them; `reports/.fingerprints.json`
-records each year's fingerprint and files. A year whose fingerprint is the recorded one
+fingerprint hashes every marts row its reports are read from (its own rows, the year
+before's rating distribution and restated ranking, and the year before's provincial
+ranking when that year is restated on this year's units) with the code that renders them;
+`reports/.fingerprints.json` records each year's fingerprint and files. A year whose fingerprint is the recorded one
 is carried over from the previous folder (its files hard-linked) instead. The rows decide,
 not the years a run was given: a one-year run rescores only that year, but every year's
 marts rows join the unit registry and the frameworks, which every run reads again (a
@@ -123,6 +124,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(
         highlight_sentence=content.highlight_sentence,
         indicator_sentence=content.indicator_sentence,
+        comparison_note=content.comparison_note,
     )
     return env
 

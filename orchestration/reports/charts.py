@@ -69,18 +69,21 @@ def _unique(items) -> list:
 
 
 def rating_shares(year: int, group: content.Group) -> dict | None:
-    """Pie charts of the rating shares, last year beside this year (Bình Định 2018)."""
+    """Pie charts of the rating shares, last year beside this year (Bình Định 2018). Where
+    the lineage changed the group, last year's are its shares restated on this year's units
+    (the marts give their shares, not their counts: each pie is drawn by its shares)."""
+    before = f"Năm {year - 1}" + (" (tính lại)" if group.prev_restated else "")
     values = []
     ratings = []
-    for label, rows in ((f"Năm {year - 1}", group.distribution_prev), (f"Năm {year}", group.distribution)):
+    for label, rows in ((before, group.distribution_prev), (f"Năm {year}", group.distribution)):
         for row in rows:
             if row["rating"] not in ratings:
                 ratings.append(row["rating"])
-            if row["unit_count"]:
+            if row["share_pct"]:
                 values.append({
                     "Năm": label,
                     "Xếp loại": row["rating"],
-                    "Số đơn vị": row["unit_count"],
+                    **({"Số đơn vị": row["unit_count"]} if row["unit_count"] is not None else {}),
                     "Tỷ lệ (%)": _float(row["share_pct"]),
                     "Nhãn": f"{vietnamese.percent(row['share_pct'])}%",
                     "order": ratings.index(row["rating"]),
@@ -88,7 +91,7 @@ def rating_shares(year: int, group: content.Group) -> dict | None:
     if not values:
         return None
     encoding = {
-        "theta": _channel("Số đơn vị:Q", stack=True),
+        "theta": _channel("Tỷ lệ (%):Q", stack=True),
         "order": _channel("order:Q"),
         "tooltip": _tooltip("Năm:N", "Xếp loại:N", "Số đơn vị:Q", _channel("Nhãn:N", title="Tỷ lệ")),
     }
@@ -103,7 +106,7 @@ def rating_shares(year: int, group: content.Group) -> dict | None:
         "encoding": {**encoding, "text": _channel("Nhãn:N"), "color": {"value": "#333"}},
     }
     return _top_level({
-        "facet": {"column": _channel("Năm:N", title=None, sort=[f"Năm {year - 1}", f"Năm {year}"],
+        "facet": {"column": _channel("Năm:N", title=None, sort=[before, f"Năm {year}"],
                                      header={"labelFontSize": 14})},
         "spec": {"layer": [pie, labels], "width": 240, "height": 240},
         "title": f"Tỷ lệ xếp loại – {group.label}",
@@ -155,12 +158,13 @@ def scores(group: content.Group, national: bool = False) -> dict | None:
 
 def category_averages(year: int, group: content.Group) -> dict | None:
     """Average index per category (a DTI's main indicator), last year beside this year
-    (seed 001)."""
+    (seed 001); last year restated on this year's units where the lineage changed the group."""
+    before = str(year - 1) + (" (tính lại)" if group.prev_restated else "")
     values = []
     for a in group.averages:
         name = a["criterion_name"]
         if a["avg_index_prev"] is not None:
-            values.append({"Hạng mục": name, "Năm": str(year - 1), "Chỉ số trung bình": _float(a["avg_index_prev"]),
+            values.append({"Hạng mục": name, "Năm": before, "Chỉ số trung bình": _float(a["avg_index_prev"]),
                            "Nhãn": vietnamese.index(a["avg_index_prev"])})
         if a["avg_index"] is not None:
             values.append({"Hạng mục": name, "Năm": str(year), "Chỉ số trung bình": _float(a["avg_index"]),
@@ -168,7 +172,7 @@ def category_averages(year: int, group: content.Group) -> dict | None:
     if not values:
         return None
     names = _unique(v["Hạng mục"] for v in values)
-    years = [str(year - 1), str(year)]
+    years = [before, str(year)]
     return _top_level({
         "mark": {"type": "bar"},
         "encoding": {
@@ -186,7 +190,8 @@ def category_averages(year: int, group: content.Group) -> dict | None:
 
 
 def rank_movement(year: int, group: content.Group) -> dict | None:
-    """Each unit's rank last year and this year: an arrow per unit, in this year's order."""
+    """Each unit's rank last year (restated on this year's units where the lineage changed the
+    group) and this year: an arrow per unit, in this year's order."""
     values = [
         {
             "Đơn vị": row["unit_name"],
@@ -201,6 +206,7 @@ def rank_movement(year: int, group: content.Group) -> dict | None:
     ]
     if not values:
         return None
+    restated = " tính lại" if group.prev_restated else ""
     encoding = {
         "y": _channel("Đơn vị:N", sort=_unique(v["Đơn vị"] for v in values), title=None,
                       axis={"labelLimit": 240}),
@@ -211,7 +217,7 @@ def rank_movement(year: int, group: content.Group) -> dict | None:
     lines = {
         "mark": {"type": "rule", "strokeWidth": 2},
         "encoding": {**encoding, "x2": {"field": "Xếp hạng"}, "x": _channel(
-            "Năm trước:Q", title=f"Xếp hạng (năm {year - 1} → năm {year})",
+            "Năm trước:Q", title=f"Xếp hạng (năm {year - 1}{restated} → năm {year})",
             scale={"reverse": True, "zero": False})},
     }
     before = {"mark": {"type": "point", "filled": False, "size": 30},

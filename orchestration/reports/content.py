@@ -6,7 +6,15 @@ re-scored here.
 A peer group is laid out the DTI way (2020 →: the index of each main indicator, the pillars,
 no band unless the framework has some) when the data says so: its criteria nest, it has
 pillars, or its framework rates no unit. Only the top level (the DTI's main indicators) is
-shown; the 2016–2019 frameworks are all top level."""
+shown; the 2016–2019 frameworks are all top level.
+
+Across a reorganisation (units/lineage.csv) a year is published on two bases: the report of
+the year restated carries, beside its ranking as evaluated, the ranking restated on the
+next year's units (`restated_ranking`: a successor's index the mean of its predecessors'),
+and the next year's report says, wherever a group compares with that restated ranking
+(`rank_prev_restated`, `prev_restated`), that it does. A province's departments restated
+under a province code that had no report the year restated are shown in that province's
+report of the next year instead (see `provincial_reports`)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,7 +37,11 @@ REPORT_TABLES = (
     "national_category_highlights",
     "national_indicator_statistics",
     "national_pillar_scores",
+    "restated_ranking",
 )
+# The key under which `read_marts` gives the year before's provincial units (code, name and
+# evaluating province), read when that year is restated on this year's provincial units.
+UNITS_BEFORE = "provincial_units_before"
 
 # How the publications name each peer group, and the noun they count its units with (and
 # the annex's sheet). A peer group is its unit type unless a framework names it (the DTI
@@ -68,9 +80,54 @@ class Group:
     dti: bool = False  # laid out the DTI way (see the module's docstring)
     rated: bool = True  # its framework has rating bands: some unit has a rating
     pillars: list[dict] = field(default_factory=list)  # code and name; each row's "pillars" follow them
+    # what the year-over-year figures compare with: "" for the year before as evaluated, or
+    # the year before restated on this year's units ("kết quả năm 2024 tính lại trên …")
+    restated_basis: str = ""
+    restated: list["Restated"] = field(default_factory=list)  # its ranking restated on the next year's units
 
     def __post_init__(self):
         self.peer_group = self.peer_group or self.unit_type
+
+    @property
+    def prev_restated(self) -> bool:
+        return bool(self.restated_basis)
+
+
+@dataclass
+class Restated:
+    """One peer group's ranking of `year` restated on the units of `year + 1`
+    (restated_ranking), shown beside the ranking as evaluated."""
+
+    year: int  # the year restated
+    unit_type: str
+    peer_group: str
+    label: str
+    noun: str
+    sheet: str
+    evaluator_name: str  # the evaluating province's name in year + 1; "" for the national evaluator
+    rows: list[dict]  # in rank order, each with "stt", "composition" and "note"
+    by_index: bool = True  # shown by its index (national, the DTI), else by its percentage
+    dti: bool = False  # laid out the DTI way (its index is the DTI)
+    rated: bool = False  # some unit has a rating
+    sentence: str = ""
+
+    @property
+    def figure(self) -> str:
+        """The column of its table: the index, or the percentage."""
+        if not self.by_index:
+            return "Tỷ lệ (%)"
+        return "Chỉ số DTI" if self.dti else "Chỉ số tổng thể"
+
+    @property
+    def units_year(self) -> int:
+        return self.year + 1
+
+    @property
+    def method(self) -> str:
+        """How the year is restated (SPEC §4), in the publications' words."""
+        figure = "chỉ số" if self.by_index else "tỷ lệ điểm đạt"
+        return (f"{figure} của mỗi {self.noun} là trung bình cộng (không trọng số) {figure} năm {self.year} "
+                f"của các đơn vị trước sắp xếp, và các {self.noun} được xếp hạng lại với nhau")
 
 
 @dataclass
@@ -82,32 +139,48 @@ class Report:
     evaluator_name: str
     groups: list[Group]
     notes: list[str] = field(default_factory=list)  # province-wide lines (across peer groups)
+    restated: list[Restated] = field(default_factory=list)  # rankings restated on the next year's units
+
+    @property
+    def restated_alone(self) -> list[Restated]:
+        """The restated rankings of a peer group the report has no group of."""
+        groups = {(g.unit_type, g.peer_group) for g in self.groups}
+        return [r for r in self.restated if (r.unit_type, r.peer_group) not in groups]
 
 
 def source_years(table: str, year: int) -> tuple[int, int]:
     """The years of `table` one year's reports are made from (first, last): that year,
-    and for the rating distribution the year before too (a provincial report sets the
-    two side by side)."""
-    return (year - 1, year) if table == "provincial_rating_distribution" else (year, year)
+    and the year before too for the rating distribution (a provincial report sets the two
+    side by side) and for the restated ranking (the year restated is the year before for
+    a province whose code is new: see `provincial_reports`)."""
+    return (year - 1, year) if table in ("provincial_rating_distribution", "restated_ranking") else (year, year)
 
 
 def read_marts(path: Path, year: int) -> dict[str, list[dict]]:
     """Every row one year's reports are made from, by table, as rows of dicts, read as a
     BI tool does: read-only. Rows come in the marts' order; the rating distribution's is
-    the framework's band order."""
+    the framework's band order. When the year before is restated on this year's provincial
+    units, UNITS_BEFORE holds that year's provincial units too (their names, and which
+    provinces had a report: see `provincial_reports`)."""
     import duckdb
 
     tables = {}
     with duckdb.connect(str(path), read_only=True) as con:
+        def rows(sql: str, params: dict) -> list[dict]:
+            cursor = con.execute(sql, params)
+            columns = [column[0] for column in cursor.description]
+            return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
         for table in REPORT_TABLES:
             first, last = source_years(table, year)
             order = "year, province_code, unit_type, band_order" if table == "provincial_rating_distribution" else "rowid"
-            cursor = con.execute(
-                f"select * from {table} where year between $first and $last order by {order}",
-                {"first": first, "last": last},
-            )
-            columns = [column[0] for column in cursor.description]
-            tables[table] = [dict(zip(columns, row)) for row in cursor.fetchall()]
+            tables[table] = rows(f"select * from {table} where year between $first and $last order by {order}",
+                                 {"first": first, "last": last})
+        restated_before = any(r["year"] == year - 1 and r["evaluator"] != "national" for r in tables["restated_ranking"])
+        tables[UNITS_BEFORE] = rows(
+            "select year, province_code, unit_code, unit_name from provincial_ranking where year = $year order by rowid",
+            {"year": year - 1},
+        ) if restated_before else []
     return tables
 
 
@@ -137,6 +210,8 @@ def year_digests(path: Path) -> dict[int, str]:
             first, last = source_years(table, year)
             for source in range(first, last + 1):
                 digest.update(f"{table} {source} {row_hashes[table].get(source, '-')}\n".encode("utf-8"))
+        if year - 1 in row_hashes["restated_ranking"]:  # what read_marts reads as UNITS_BEFORE, and more
+            digest.update(f"{UNITS_BEFORE} {row_hashes['provincial_ranking'].get(year - 1, '-')}\n".encode("utf-8"))
         digests[year] = digest.hexdigest()
     return digests
 
@@ -173,6 +248,11 @@ def not_ranked_reason(reason: str | None) -> str:
         return "tiêu chí bắt buộc không áp dụng: " + reason[len(prefix):]
     if reason == "no criterion is applicable":
         return "không có tiêu chí nào được áp dụng"
+    prefix = "a predecessor is not ranked: "  # restated_ranking
+    if reason.startswith(prefix):
+        return "có đơn vị trước sắp xếp không được xếp hạng: " + reason[len(prefix):]
+    if reason == "a predecessor has no applicable criterion":
+        return "có đơn vị trước sắp xếp không có tiêu chí nào được áp dụng"
     return reason
 
 
@@ -180,6 +260,10 @@ def not_ranked_reason(reason: str | None) -> str:
 
 
 def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
+    """A report per year and evaluating province. A province's departments (districts,
+    communes) restated on the next year's units go in its report of the year restated; a
+    province whose code had no report that year (a new code) shows them in its report of
+    the next year, its first, instead."""
     group_key = ("year", "province_code", "unit_type", "peer_group")
     ranking = _index(marts["provincial_ranking"], group_key)
     scores = defaultdict(dict)
@@ -195,6 +279,11 @@ def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
             ("averages", "provincial_category_averages"),
         )
     }
+    units = marts["provincial_ranking"] + marts.get(UNITS_BEFORE, [])
+    names = _unit_names(units)
+    evaluating = {(r["year"], r["province_code"]) for r in units}
+    restated = _index([r for r in marts.get("restated_ranking", []) if r["evaluator"] != "national"],
+                      ("year", "evaluator"))
 
     reports = []
     for year, province in sorted({key[:2] for key in ranking}):
@@ -204,15 +293,24 @@ def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
             group = _group(ranking[key], scores, by_group["highlights"].get(key, []),
                            by_group["pillars"].get(key, []))
             group.distribution = by_group["distribution"].get(key, [])
-            group.distribution_prev = by_group["distribution"].get((year - 1, province, unit_type, peer_group), [])
             group.indicators = by_group["indicators"].get(key, [])
             if group.dti:
                 group.averages = [a for a in by_group["averages"].get(key, []) if a["level"] == 1]
+            group.restated_basis = restated_basis(year, group)
+            # the rating shares of the year before: restated on this year's units where the
+            # lineage changed the group (the marts' share_pct_prev), else that year's own
+            group.distribution_prev = (
+                restated_distribution(group) if group.prev_restated else
+                by_group["distribution"].get((year - 1, province, unit_type, peer_group), [])
+            )
             group.summary = provincial_summary(year, group)
             groups.append(group)
         province_name = next(
             (r["province_name"] for g in groups for r in g.rows if r["province_name"]), province
         )
+        shown = restated.get((year, province), [])
+        if (year - 1, province) not in evaluating:  # a new code: the year before, restated on its units
+            shown = restated.get((year - 1, province), []) + shown
         reports.append(Report(
             kind="province",
             year=year,
@@ -225,6 +323,7 @@ def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
             evaluator_name=province_name,
             groups=groups,
             notes=across_groups(groups),
+            restated=restated_groups(shown, names, groups),
         ))
     return reports
 
@@ -360,7 +459,7 @@ def share_change_sentence(year: int, group: Group) -> str:
         )
     if not changes:
         return ""
-    return f"So với năm {year - 1}, " + ", ".join(changes) + "."
+    return f"So với {group.restated_basis or f'năm {year - 1}'}, " + ", ".join(changes) + "."
 
 
 def pillar_sentence(group: Group) -> str:
@@ -389,8 +488,7 @@ def rank_movement_sentence(group: Group, top: int = 3) -> str:
     if down:
         parts.append("giảm hạng nhiều nhất là " + vn.join(
             f"{r['unit_name']} (từ thứ {r['rank_prev']} xuống thứ {r['rank']})" for r in down))
-    text = "So với năm trước, " + "; ".join(parts) + "."
-    return text
+    return f"So với {group.restated_basis or 'năm trước'}, " + "; ".join(parts) + "."
 
 
 def highlight_sentence(h: dict, noun: str, national: bool = False) -> str:
@@ -468,6 +566,9 @@ def national_reports(marts: dict[str, list[dict]]) -> list[Report]:
     indicators = _index(marts["national_indicator_statistics"], group_key)
     pillars = _index(marts["national_pillar_scores"], group_key)
 
+    restated = _index([r for r in marts.get("restated_ranking", []) if r["evaluator"] == "national"], ("year",))
+    names = _unit_names(marts["national_ranking"])
+
     reports = []
     for year in sorted({key[0] for key in ranking}):
         groups = []
@@ -477,6 +578,7 @@ def national_reports(marts: dict[str, list[dict]]) -> list[Report]:
             # the overall average (level 0) and the main indicators'
             group.averages = [a for a in averages.get(key, []) if a["level"] <= 1]
             group.indicators = indicators.get(key, [])
+            group.restated_basis = restated_basis(year, group)
             group.summary = national_summary(year, group)
             groups.append(group)
         reports.append(Report(
@@ -490,6 +592,7 @@ def national_reports(marts: dict[str, list[dict]]) -> list[Report]:
                    f"và địa phương năm {year}"),
             evaluator_name="Bộ Thông tin và Truyền thông",
             groups=groups,
+            restated=restated_groups(restated.get((year,), []), names, groups),
         ))
     return reports
 
@@ -504,7 +607,8 @@ def national_summary(year: int, group: Group) -> list[str]:
                   f"{group.label[0].lower()}{group.label[1:]} là {vn.index(overall['avg_index'])}")
         if overall["avg_index_prev"] is not None:
             trend = "tăng" if overall["change"] > 0 else "giảm" if overall["change"] < 0 else "không đổi"
-            intro += f", {trend} so với năm {year - 1} ({vn.index(overall['avg_index_prev'])})"
+            basis = group.restated_basis if overall.get("prev_restated") else f"năm {year - 1}"
+            intro += f", {trend} so với {basis} ({vn.index(overall['avg_index_prev'])})"
     sentences.append(intro + ".")
 
     if group.dti:  # the DTI publications name the leaders with their index
@@ -518,7 +622,7 @@ def national_summary(year: int, group: Group) -> list[str]:
             kept = all(r["rank_prev"] is not None and r["rank_prev"] <= 3 for r in leaders)
             sentences.append(
                 f"{names} {'vẫn là' if kept else 'là'} {len(leaders)} {group.noun} đứng đầu bảng xếp hạng"
-                + (f" như năm {year - 1}." if kept else ".")
+                + (f" như {group.restated_basis or f'năm {year - 1}'}." if kept else ".")
             )
     movement = rank_movement_sentence(group, top=5)
     if movement:
@@ -534,9 +638,109 @@ def national_summary(year: int, group: Group) -> list[str]:
             # the DTI's main indicators; the old methods called their categories components
             kind = "chỉ số chính" if group.dti else "chỉ số thành phần"
             everything = f" (tất cả các {kind} đều tăng)" if len(rising) == len(categories) else ""
+            basis = f" so với {group.restated_basis}" if any(a.get("prev_restated") for a in categories) else ""
             sentences.append(
-                f"Các {kind} tăng nhiều nhất{everything}: "
+                f"Các {kind} tăng nhiều nhất{basis}{everything}: "
                 + vn.join(f"{a['criterion_name']} (từ {vn.index(a['avg_index_prev'])} lên {vn.index(a['avg_index'])})"
                           for a in rising[:3]) + "."
             )
     return sentences
+
+
+# ---------------------------------------------------------------- across a reorganisation
+
+
+def restated_basis(year: int, group: Group) -> str:
+    """What a group's year-over-year figures compare with, when the marts say it is the year
+    before restated on this year's units (rank_prev_restated, prev_restated): said so in
+    every sentence and table that compares. "" when they compare with the year as evaluated."""
+    flags = [row.get("rank_prev_restated") for row in group.rows]
+    flags += [pillar.get("rank_prev_restated") for row in group.rows for pillar in row["pillars"] if pillar]
+    flags += [row.get("prev_restated") for row in group.averages + group.distribution]
+    if not any(flags):
+        return ""
+    return f"kết quả năm {year - 1} tính lại trên các {group.noun} năm {year}"
+
+
+def comparison_note(year: int, group: Group, national: bool = False) -> str:
+    """What a group that compares with the restated year before says under its heading."""
+    figure = "chỉ số" if national or group.dti or not group.rated else "tỷ lệ điểm đạt"
+    return (f"Các so sánh với năm {year - 1} của {group.label[0].lower()}{group.label[1:]} dựa trên "
+            f"{group.restated_basis} ({figure} của mỗi {group.noun} là trung bình cộng {figure} năm {year - 1} "
+            f"của các đơn vị trước sắp xếp), không phải kết quả năm {year - 1} như đã đánh giá.")
+
+
+def restated_distribution(group: Group) -> list[dict]:
+    """The year before's rating shares restated on this year's units, as the marts give
+    them beside this year's (share_pct_prev; no unit count)."""
+    return [
+        {"rating": d["rating"], "share_pct": d["share_pct_prev"], "unit_count": None}
+        for d in group.distribution if d["share_pct_prev"] is not None
+    ]
+
+
+def _unit_names(rows: list[dict]) -> dict[tuple[int, str], str]:
+    return {(row["year"], row["unit_code"]): row["unit_name"] for row in rows}
+
+
+def composition(row: dict, names: dict, split: set[str]) -> str:
+    """Who a restated unit carries on, as the publications write it: "Đà Nẵng (mới) = Đà
+    Nẵng + Quảng Nam" (the predecessors' names valid the year restated, in
+    predecessor_codes order), "Thành phố Huế = Tỉnh Thừa Thiên Huế" for a rename, "…
+    (chia tách)" for a part of a split unit; "" for a unit that carries on itself as it was."""
+    codes = row["predecessor_codes"].split(", ")
+    predecessors = [names.get((row["year"], code)) or code for code in codes]
+    if len(codes) > 1:
+        return f"{row['unit_name']} (mới) = " + " + ".join(predecessors)
+    if codes == [row["unit_code"]] and predecessors == [row["unit_name"]]:
+        return ""
+    return f"{row['unit_name']} = {predecessors[0]}" + (" (chia tách)" if codes[0] in split else "")
+
+
+def restated_groups(rows: list[dict], names: dict, groups: list[Group]) -> list[Restated]:
+    """The restated_ranking rows a report shows, one Restated per year and peer group, in
+    the publications' order. A peer group the report ranks lays it out as its own (index or
+    percentage) and has the sentence that introduces it added to its summary."""
+    by_group = _index(rows, ("year", "unit_type", "peer_group"))
+    shown = []
+    for year, unit_type, peer_group in sorted(by_group, key=lambda k: (k[0], *_group_sort(k[1:]))):
+        group_rows = sorted(by_group[(year, unit_type, peer_group)], key=_ranking_order)
+        label, noun, sheet = group_meta(unit_type, peer_group)
+        evaluated = next((g for g in groups if (g.unit_type, g.peer_group) == (unit_type, peer_group)), None)
+        national = group_rows[0]["evaluator"] == "national"
+        rated = any(row["rating"] for row in group_rows)
+        seen, split = set(), set()
+        for row in group_rows:
+            for code in row["predecessor_codes"].split(", "):
+                (split if code in seen else seen).add(code)
+        restated = Restated(
+            year=year, unit_type=unit_type, peer_group=peer_group, label=label, noun=noun, sheet=sheet,
+            evaluator_name="" if national else (group_rows[0]["evaluator_name"] or group_rows[0]["evaluator"]),
+            rows=[
+                {**row, "stt": number, "composition": composition(row, names, split),
+                 "note": not_ranked_reason(row["not_ranked_reason"])}
+                for number, row in enumerate(group_rows, start=1)
+            ],
+            by_index=national or (evaluated.dti if evaluated else not rated),
+            dti=evaluated.dti if evaluated else not rated,
+            rated=rated,
+        )
+        restated.sentence = restated_sentence(restated)
+        if evaluated:
+            evaluated.summary.append(restated.sentence)
+            evaluated.restated.append(restated)
+        shown.append(restated)
+    return shown
+
+
+def restated_sentence(restated: Restated) -> str:
+    """'Kết quả năm 2024 cũng được công bố tính lại trên 34 tỉnh, thành phố năm 2025: chỉ số
+    của mỗi tỉnh, thành phố là trung bình cộng (không trọng số) chỉ số năm 2024 của các đơn
+    vị trước sắp xếp …; hợp nhất: Đà Nẵng (mới) = Đà Nẵng + Quảng Nam.'"""
+    where = f" của tỉnh {restated.evaluator_name}" if restated.evaluator_name else ""
+    sentence = (f"Kết quả năm {restated.year} cũng được công bố tính lại trên {len(restated.rows)} "
+                f"{restated.noun} năm {restated.units_year}{where}: {restated.method}")
+    merged = [row["composition"] for row in restated.rows if row["predecessor_count"] > 1]
+    if merged:
+        sentence += "; hợp nhất: " + "; ".join(merged)
+    return sentence + "."
