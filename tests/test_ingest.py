@@ -1,6 +1,8 @@
 """Ingestion into a real DuckDB: every layout and encoding of SPEC §3.3, the registry and
 the frameworks, and their errors naming the file and field."""
 
+import unicodedata
+
 import duckdb
 import pytest
 
@@ -169,6 +171,104 @@ def test_an_unreadable_file_among_many_is_refused_alone(tmp_path, con):
     [(source, reason)] = con.execute("select source_file, reason from raw.file_issues").fetchall()
     assert source == "submissions/2018/unit-x.csv" and reason.startswith("unreadable file: ")
     assert len(reason) <= load.MAX_REASON_CHARS
+
+
+def stages(con):
+    rows = con.execute("select source_file, row_number, unit_code, indicator_code, value_text, stage "
+                       "from raw.submissions").fetchall()
+    return sorted(rows, key=repr)
+
+
+def nfd(text):
+    return unicodedata.normalize("NFD", text)
+
+
+@pytest.mark.parametrize("chunk_records", [load.CHUNK_RECORDS, 1])
+def test_the_stage_column_arrives_as_sent_in_every_layout_and_kind_of_file(tmp_path, con, monkeypatch,
+                                                                         chunk_records):
+    """SPEC §3.3: the stage cell of each row reaches raw.submissions as written (NFC, case
+    kept, not read: dbt does that), null without the column or in an empty cell; a row
+    whose only filled cell is its stage is layout, and a wide file's stage column is no
+    indicator. Chunked, read as files (a line break in a quoted note, a bare CR) and from
+    workbooks alike."""
+    monkeypatch.setattr(load, "CHUNK_RECORDS", chunk_records)
+    year = tmp_path / "submissions" / "2018"
+    write(year / "long.csv", "unit_code,indicator_code,stage,value,note\n"
+                             "01,HT.1,Tự Đánh Giá,1,\n01,HT.2,,2,\n,,self,,\n01,HT.1,thẩm định,3,ghi chú\n")
+    write(year / "long-reordered.tsv", "stage\tvalue\tindicator_code\tunit_code\nself\t4\tHT.1\t02\n")
+    # decomposed Unicode (macOS), header and cell; a note on two lines: read as a file
+    write(year / "long-nfd.csv", nfd('unit_code,indicator_code,value,note,giai đoạn\n'
+                                     '03,HT.1,5,"dòng một\ndòng hai",tự đánh giá\n').encode("utf-8"))
+    write(year / "wide.csv", "unit_code;unit_name;stage;HT.1;HT.2\n"
+                             "04;Sở Y tế;appraised;6;7\n;;self;;\n05;Sở Tư pháp;;8;\n")
+    write(year / "wide-cr.csv", 'unit_code,unit_name,giai_doan,HT.1\n10,"Sở\rNội vụ",self,14\n')  # read as a file
+    write(year / "no-stage.txt", "unit_code,indicator_code,value\n08,HT.1,12\n".encode("utf-16"))
+    write(year / "wide-no-stage.csv", "unit_code,HT.1\n09,13\n")
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Biểu mẫu tự đánh giá năm 2018"])
+    sheet.append(["unit_code", nfd("Giai đoạn"), "HT.1", "HT.2"])
+    sheet.append(["06", nfd("Tự đánh giá"), 9, "N/A"])
+    sheet.append([None, "thẩm định", None, None])  # the stage alone: no value row
+    sheet.append(["07", "Thẩm định", 10, 11])
+    workbook.save(year / "wide.xlsx")
+
+    counts = load.load_submissions(con, tmp_path)
+
+    source = "submissions/2018/"
+    assert counts == {"files": 8, "values": 16, "refused_files": 0}
+    assert stages(con) == sorted([
+        (source + "long.csv", 2, "01", "HT.1", "1", "Tự Đánh Giá"),
+        (source + "long.csv", 3, "01", "HT.2", "2", None),
+        (source + "long.csv", 5, "01", "HT.1", "3", "thẩm định"),
+        (source + "long-reordered.tsv", 2, "02", "HT.1", "4", "self"),
+        (source + "long-nfd.csv", 2, "03", "HT.1", "5", "tự đánh giá"),
+        (source + "wide.csv", 2, "04", "HT.1", "6", "appraised"),
+        (source + "wide.csv", 2, "04", "HT.2", "7", "appraised"),
+        (source + "wide.csv", 4, "05", "HT.1", "8", None),
+        (source + "wide.csv", 4, "05", "HT.2", None, None),
+        (source + "wide-cr.csv", 2, "10", "HT.1", "14", "self"),
+        (source + "no-stage.txt", 2, "08", "HT.1", "12", None),
+        (source + "wide-no-stage.csv", 2, "09", "HT.1", "13", None),
+        (source + "wide.xlsx", 3, "06", "HT.1", "9", "Tự đánh giá"),
+        (source + "wide.xlsx", 3, "06", "HT.2", "N/A", "Tự đánh giá"),
+        (source + "wide.xlsx", 5, "07", "HT.1", "10", "Thẩm định"),
+        (source + "wide.xlsx", 5, "07", "HT.2", "11", "Thẩm định"),
+    ], key=repr)
+    # exactly as sent: composed (NFC) text, never re-cased or read
+    assert all(unicodedata.is_normalized("NFC", stage) for *_, stage in stages(con) if stage)
+
+
+OLD_SUBMISSIONS_DDL = """year integer, source_file varchar, row_number integer, unit_code varchar,
+    indicator_code varchar, value_text varchar, note varchar, value_type varchar, row_year varchar,
+    row_problem varchar"""
+
+
+@pytest.mark.parametrize("old_rows", [True, False], ids=["with-rows", "empty"])
+def test_a_warehouse_made_before_the_stage_column_gains_it(tmp_path, old_rows):
+    """raw.submissions of an older warehouse has no `stage`: loading adds it (null in the
+    rows kept from before) and the new rows carry theirs, run after run."""
+    warehouse = str(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(warehouse) as con:
+        con.execute("create schema raw")
+        con.execute(f"create table raw.submissions ({OLD_SUBMISSIONS_DDL})")
+        if old_rows:
+            con.execute("insert into raw.submissions values "
+                        "(2017, 'submissions/2017/a.csv', 2, '01', 'HT.1', '1', null, null, null, null)")
+    data = tmp_path / "data"
+    write(data / "submissions" / "2018" / "a.csv", "unit_code,indicator_code,stage,value\n01,HT.1,self,2\n")
+
+    for _ in range(2):  # the second run finds the column there
+        with duckdb.connect(warehouse) as con:
+            assert load.load_submissions(con, data, [2018]) == {"files": 1, "values": 1, "refused_files": 0}
+            columns = [row[0] for row in con.execute("describe raw.submissions").fetchall()]
+            rows = con.execute("select year, unit_code, value_text, stage from raw.submissions order by year").fetchall()
+        assert columns == ["year", "source_file", "row_number", "unit_code", "indicator_code", "value_text",
+                           "note", "value_type", "row_year", "row_problem", "stage"]
+        assert rows == [(2017, "01", "1", None)] * old_rows + [(2018, "01", "2", "self")]
 
 
 def test_registry_missing_column_is_named(tmp_path, con):

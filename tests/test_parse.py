@@ -84,3 +84,23 @@ def test_cell_text_reads_as_a_person_sees_it(cell, text):
 def test_yaml_numbers_stay_exact_decimals():
     doc = parse.load_yaml("max: 62.3\nsteps: [[0.1, 5]]\nyears: [2018]\nevaluator: '33'")
     assert doc == {"max": Decimal("62.3"), "steps": [[Decimal("0.1"), 5]], "years": [2018], "evaluator": "33"}
+
+
+@pytest.mark.parametrize("name", ["stage", " Stage ", "giai đoạn", "Giai Đoạn", "giai_doan",
+                                  unicodedata.normalize("NFD", "giai đoạn")])
+def test_detect_a_stage_column_in_either_layout(name):
+    long = parse.detect_layout(["unit_code", "indicator_code", name, "value", "note"])
+    assert (long.kind, long.stage_column, long.value_column, long.note_column) == ("long", 2, 3, 4)
+    wide = parse.detect_layout(["unit_code", "unit_name", name, "HT.1", "HT.2"])
+    assert (wide.kind, wide.stage_column) == ("wide", 2)
+    assert wide.indicator_columns == ((3, "HT.1"), (4, "HT.2"))  # the stage is never an indicator
+
+
+def test_a_layout_without_a_stage_column_has_none():
+    assert parse.detect_layout(["unit_code", "indicator_code", "value"]).stage_column is None
+    assert parse.detect_layout(["unit_code", "HT.1"]).stage_column is None
+
+
+@pytest.mark.parametrize("header", [["unit_code", "stage"], ["unit_code", "unit_name", "giai đoạn", "năm"]])
+def test_a_wide_header_of_descriptive_columns_only_is_unrecognised(header):
+    assert parse.detect_layout(header) is None

@@ -48,7 +48,7 @@ RAW_DDL = {
     "submissions": """
         year integer, source_file varchar, row_number integer, unit_code varchar,
         indicator_code varchar, value_text varchar, note varchar,
-        value_type varchar, row_year varchar, row_problem varchar""",
+        value_type varchar, row_year varchar, row_problem varchar, stage varchar""",
     "file_issues": """
         year integer, source_file varchar, row_number integer, unit_code varchar,
         indicator_code varchar, severity varchar, reason varchar""",
@@ -94,6 +94,20 @@ BLANK_LINE = re.compile(r"\n[ \t]*(?=\r?\n)")
 
 class RegistryError(ValueError):
     """The unit registry cannot be used; the message names the file and the field."""
+
+
+def _column_definitions(table: str) -> list[str]:
+    """RAW_DDL's columns of `table`, each `name type`, in order (a comma inside a type's
+    parentheses, as in `decimal(9, 4)`, does not end a column)."""
+    return [column.strip() for column in re.split(r",(?![^(]*\))", RAW_DDL[table])]
+
+
+def _create_or_upgrade(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """raw.<table> as RAW_DDL lists it; a table from a warehouse made before a column
+    was added (raw.submissions before `stage`) gains the missing columns, null in its rows."""
+    con.execute(f"create table if not exists raw.{table} ({RAW_DDL[table]})")
+    for column in _column_definitions(table):
+        con.execute(f"alter table raw.{table} add column if not exists {column}")
 
 
 def recreate(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
@@ -472,6 +486,7 @@ class _Group:
         common = {
             "unit": [at(layout.unit_column) for layout in self.layouts],
             "year": [at(layout.year_column) for layout in self.layouts],
+            "stage": [at(layout.stage_column) for layout in self.layouts],
             "width": [layout.width for layout in self.layouts],
         }
         if self.layout_kind == "long":
@@ -635,14 +650,14 @@ _ROW_PROBLEM = """
 _VALUES = {
     "long": f"""
         select $years[f], $sources[f], row_number, v[$unit[f]], v[$indicator[f]], v[$value[f]], v[$note[f]],
-               t[$value[f]], v[$year[f]], {_ROW_PROBLEM}
+               t[$value[f]], v[$year[f]], {_ROW_PROBLEM}, v[$stage[f]]
         from cells
         where coalesce(v[$unit[f]], v[$indicator[f]], v[$value[f]]) is not null
               or (fields > $width[f] and list_count(v) > 0)""",
     "wide": f"""
         select $years[f], $sources[f], row_number, v[$unit[f]], unnest($codes[f]),
                unnest(list_select(v, $cells[f])), null, unnest(list_select(t, $cells[f])),
-               v[$year[f]], {_ROW_PROBLEM}
+               v[$year[f]], {_ROW_PROBLEM}, v[$stage[f]]
         from cells
         where v[$unit[f]] is not null or list_count(list_select(v, $cells[f])) > 0
               or (fields > $width[f] and list_count(v) > 0)""",
@@ -795,7 +810,7 @@ def load_submissions(
     """
     con.execute("create schema if not exists raw")
     for table in ("submissions", "file_issues"):
-        con.execute(f"create table if not exists raw.{table} ({RAW_DDL[table]})")
+        _create_or_upgrade(con, table)
     con.execute(f"create or replace table raw.submissions_staged ({RAW_DDL['submissions']})")
     found, unread = scan_submissions(data_dir)
     files = [(year, path) for year, path in found if years is None or year in years]
@@ -807,7 +822,8 @@ def load_submissions(
     con.execute("delete from raw.file_issues where $years is null or year is null or list_contains($years, year)",
                 {"years": years})
     if con.execute("select count(*) from raw.submissions").fetchall()[0][0]:
-        con.execute("insert into raw.submissions select * from raw.submissions_staged")
+        # by name: an upgraded table has its columns in the order they were added
+        con.execute("insert into raw.submissions by name select * from raw.submissions_staged")
         con.execute("drop table raw.submissions_staged")
     else:  # no other year's rows to keep: the staged table becomes the table, uncopied
         con.execute("drop table raw.submissions")

@@ -18,8 +18,11 @@ DELIMITERS = (",", ";", "\t")
 LONG_COLUMNS = ("unit_code", "indicator_code", "value")
 # A column saying the year of each row: checked against the year folder, never scored.
 YEAR_COLUMNS = ("year", "năm")
+# A column saying whose evaluation each row is (SPEC §3.3: self-assessment or appraisal):
+# kept as sent, read in dbt staging.
+STAGE_COLUMNS = ("stage", "giai đoạn", "giai_doan")
 # Columns of a wide file that are not indicator codes.
-WIDE_DESCRIPTIVE_COLUMNS = frozenset({"unit_name", "note", *YEAR_COLUMNS})
+WIDE_DESCRIPTIVE_COLUMNS = frozenset({"unit_name", "note", *YEAR_COLUMNS, *STAGE_COLUMNS})
 HEADER_SEARCH_ROWS = 20
 
 
@@ -71,6 +74,7 @@ class Layout:
     unit_column: int
     width: int  # fields of the header: a row with more is held back whole, never shifted
     year_column: int | None = None
+    stage_column: int | None = None
     indicator_column: int | None = None  # long only
     value_column: int | None = None  # long only
     note_column: int | None = None  # long only
@@ -79,13 +83,17 @@ class Layout:
 
 def detect_layout(header: list[Any]) -> Layout | None:
     """Recognise a long (`unit_code,indicator_code,value[,note]`) or wide
-    (`unit_code[,unit_name],<indicator codes>…`) header; None when it is neither."""
+    (`unit_code[,unit_name],<indicator codes>…`) header, either with optional year and
+    stage columns; None when it is neither."""
     names = [normalise_header(cell) for cell in header]
     if "unit_code" not in names:
         return None
     position = {name: i for i, name in reversed(list(enumerate(names)))}
-    year_column = next((position[name] for name in YEAR_COLUMNS if name in position), None)
-    common = {"unit_column": position["unit_code"], "width": len(header), "year_column": year_column}
+    def first_of(spellings: tuple[str, ...]) -> int | None:
+        return next((position[name] for name in spellings if name in position), None)
+
+    common = {"unit_column": position["unit_code"], "width": len(header),
+              "year_column": first_of(YEAR_COLUMNS), "stage_column": first_of(STAGE_COLUMNS)}
     if all(column in position for column in LONG_COLUMNS):
         return Layout(
             kind="long",
