@@ -93,7 +93,7 @@ def test_every_problem_is_quarantined_with_its_reason(dirty):
          "unknown unit 46.SYT'); DROP TABLE units; --: not in units/units.csv"),
         (2018, problems, 14, "46.K", "I4", "warning", "missing value: scores 0"),
         (2018, "submissions/2018/unknown-header.csv", 1, None, None, "error",
-         "unrecognised header: expected unit_code,indicator_code,value[,note] (long) "
+         "unrecognised header: expected unit_code,indicator_code[,stage],value[,note] (long) "
          "or unit_code followed by indicator codes (wide)"),
         (2018, "submissions/2018/values-wide.csv", 6, "46.F", "I1", "error", HELD),
         (2018, "submissions/2018/values-wide.csv", 7, "46.G", "I5", "warning", "missing value: scores 0"),

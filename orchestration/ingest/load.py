@@ -757,7 +757,7 @@ def _group_files(data_dir: Path, files: list[tuple[int, Path]], scratch: Path) -
         layout = parse.detect_layout(header)
         if layout is None:
             issues.append(FileIssue(
-                year, source, "unrecognised header: expected unit_code,indicator_code,value[,note] "
+                year, source, "unrecognised header: expected unit_code,indicator_code[,stage],value[,note] "
                 "(long) or unit_code followed by indicator codes (wide)", row_number=1,
             ))
             continue
