@@ -42,6 +42,7 @@ MART_TABLES = (
     "provincial_pillar_scores",
     "provincial_category_averages",
     "restated_ranking",
+    "appraisal_differences",
     "submission_issues",
 )
 CURRENT = "current"

@@ -54,3 +54,9 @@
 {% macro decimal_text(value) -%}
     rtrim(rtrim(cast({{ value }} as varchar), '0'), '.')
 {%- endmacro %}
+
+{#- A stage as written, for matching its spellings: lower case (Vietnamese letters too),
+    runs of spaces and underscores as one space (`Tự  đánh giá`, `tu_danh_gia` aside). -#}
+{% macro stage_name(text) -%}
+    regexp_replace(lower(trim({{ text }})), '[\s\x{00a0}_]+', ' ', 'g')
+{%- endmacro %}

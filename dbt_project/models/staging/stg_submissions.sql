@@ -73,6 +73,14 @@ select
     row_number,
     nullif(trim(unit_code), '') as unit_code,
     nullif(trim(indicator_code), '') as indicator_code,
+    -- SPEC §3.3: the self-assessment or the appraisal (the default without a stage); null
+    -- for a stage that is neither, held back by int_submissions_checked
+    case
+        when nullif(trim(stage), '') is null then 'appraised'
+        when {{ stage_name('stage') }} in ('thẩm định', 'appraised') then 'appraised'
+        when {{ stage_name('stage') }} in ('tự đánh giá', 'self') then 'self'
+    end as stage,
+    stage as stage_text,
     value_text,
     case
         when nullif(trimmed, '') is null then 'missing'

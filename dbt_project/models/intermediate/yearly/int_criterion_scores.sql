@@ -4,7 +4,8 @@
 -- when applicable, else 0. A criterion above (height h) sums its children (all of lower
 -- heights), capped at its max; it is applicable when one of its children is, and its
 -- max_applicable is the sum of its children's, capped at its max: a child that is not
--- applicable takes its max out of every level above it.
+-- applicable takes its max out of every level above it. A criterion is provisional when a
+-- value below it is scored on a self-assessment (SPEC §3.3).
 {%- set levels = var('criterion_levels') %}
 with points as (
     select * from {{ ref('int_indicator_points') }}
@@ -26,7 +27,8 @@ height_0 as (
         p.criterion_code,
         bool_or(p.value_status <> 'na') as applicable,
         least(sum(p.points), max(c.max_points)) as score,
-        case when bool_or(p.value_status <> 'na') then max(c.max_points) else 0 end as max_applicable
+        case when bool_or(p.value_status <> 'na') then max(c.max_points) else 0 end as max_applicable,
+        coalesce(bool_or(p.stage = 'self'), false) as provisional
     from points as p
     inner join criteria as c
         on c.framework_code = p.framework_code and c.criterion_code = p.criterion_code
@@ -56,7 +58,8 @@ height_{{ height }} as (
         c.criterion_code,
         bool_or(child.applicable) as applicable,
         least(sum(child.score), max(c.max_points)) as score,
-        least(sum(child.max_applicable), max(c.max_points)) as max_applicable
+        least(sum(child.max_applicable), max(c.max_points)) as max_applicable,
+        bool_or(child.provisional) as provisional
     from scored_{{ height - 1 }} as child
     inner join criteria as child_criterion
         on child_criterion.framework_code = child.framework_code
@@ -92,7 +95,8 @@ select
     s.applicable,
     cast(c.max_points as decimal(18, 6)) as max_score,
     cast(s.max_applicable as decimal(18, 6)) as max_applicable,
-    cast(s.score as decimal(18, 6)) as score
+    cast(s.score as decimal(18, 6)) as score,
+    s.provisional
 from scored as s
 inner join criteria as c
     on c.framework_code = s.framework_code and c.criterion_code = s.criterion_code

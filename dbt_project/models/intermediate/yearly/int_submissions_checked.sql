@@ -1,6 +1,7 @@
 -- Every submitted value with the first problem found in it, if any. Rows with an error
 -- are held back from scoring (every copy of a duplicate: the warehouse cannot know which
--- is right); a warning (an empty value) still scores, as 0.
+-- is right); a warning (an empty value) still scores, as 0. A value given at both stages
+-- (self-assessed and appraised) is no duplicate; twice at one stage it is.
 -- `materialized`: the values are parsed once (stg_submissions is a view), not per use.
 with submissions as materialized (
     select * from {{ ref('stg_submissions') }}
@@ -21,10 +22,17 @@ indicators as (
 ),
 
 duplicates as (
-    select year, unit_code, indicator_code, count(*) as copies
+    select year, unit_code, indicator_code, stage, count(*) as copies
     from submissions
-    group by year, unit_code, indicator_code
+    group by year, unit_code, indicator_code, stage
     having count(*) > 1
+),
+
+-- indicators a unit assessed itself: an appraisal left empty leaves the self-assessment scoring
+self_assessed as (
+    select distinct year, unit_code, indicator_code
+    from submissions
+    where stage = 'self'
 ),
 
 registry as (
@@ -58,6 +66,8 @@ checked as (
             when s.row_year is not null and trim(s.row_year) <> cast(s.year as varchar)
                 then 'the row says year ' || s.row_year || ' but the file is under submissions/'
                     || cast(s.year as varchar) || '/: held back'
+            when s.stage is null
+                then 'unknown stage `' || s.stage_text || '`: expected tự đánh giá (self) or thẩm định (appraised)'
             when s.unit_code is null then 'no unit_code'
             when r.unit_code is null then 'unknown unit ' || s.unit_code || ': not in units/units.csv'
             when v.unit_code is null then 'unit ' || s.unit_code || ' is not valid in ' || cast(s.year as varchar)
@@ -66,7 +76,9 @@ checked as (
             when i.indicator_code is null
                 then 'unknown indicator ' || s.indicator_code || ' for framework ' || e.framework_code
             when d.copies is not null
-                then 'given ' || cast(d.copies as varchar) || ' times for this unit and year: every copy is held back'
+                then 'given ' || cast(d.copies as varchar) || ' times for this unit and year'
+                    || case when s.stage = 'self' then ' as a self-assessment' else '' end
+                    || ': every copy is held back'
             when s.value_status = 'invalid' then 'not a number: ' || s.value_text
             when s.value_status = 'ambiguous' then 'read two ways: ' || s.reading_reason
             when s.value < 0 then 'negative value ' || s.value_text
@@ -95,6 +107,8 @@ checked as (
                     || ' is not a yes/no indicator'
             when i.rule_type = 'score' and s.value > i.max_points
                 then 'value ' || s.value_text || ' is above the indicator maximum ' || {{ decimal_text('i.max_points') }}
+            when s.value_status = 'missing' and s.stage = 'appraised' and sa.unit_code is not null
+                then 'no appraised value: the self-assessed value scores, provisionally'
             when s.value_status = 'missing' then 'missing value: scores 0'
         end as reason
     from submissions as s
@@ -103,15 +117,20 @@ checked as (
     left join evaluated as e on e.year = s.year and e.unit_code = s.unit_code
     left join indicators as i
         on i.framework_code = e.framework_code and i.indicator_code = s.indicator_code
+    left join self_assessed as sa
+        on sa.year = s.year and sa.unit_code = s.unit_code and sa.indicator_code = s.indicator_code
     left join duplicates as d
         on d.year = s.year and d.unit_code = s.unit_code and d.indicator_code = s.indicator_code
+        and d.stage is not distinct from s.stage
 )
 
 select
     *,
     case
         when reason is null then null
-        when value_status = 'missing' and reason = 'missing value: scores 0' then 'warning'
+        when value_status = 'missing' and reason in (
+            'missing value: scores 0', 'no appraised value: the self-assessed value scores, provisionally'
+        ) then 'warning'
         else 'error'
     end as severity
 from checked

@@ -1,6 +1,7 @@
--- Each evaluated unit's total, applicable maximum, rating and whether it is ranked
--- (SPEC §4). Every comparison with a percentage is a cross-multiplication of exact
--- decimals: `total * 100 >= min_pct * max_applicable`, so 105/150 is exactly 70 %.
+-- Each evaluated unit's total, applicable maximum, rating, whether it is ranked (SPEC §4)
+-- and whether it is provisional (scored on a self-assessed value, SPEC §3.3). Every
+-- comparison with a percentage is a cross-multiplication of exact decimals:
+-- `total * 100 >= min_pct * max_applicable`, so 105/150 is exactly 70 %.
 -- DuckDB keeps DECIMAL(18, …) × DECIMAL(18, …) at width 18 (it overflows once the product
 -- reaches 10^6 at 12 decimals), so one factor of every product is widened to 38 digits:
 -- scores and maxima are below 10^12 and percentages below 10^5, so every product fits.
@@ -41,7 +42,9 @@ totals as (
         unit_code,
         -- at most the sum of the framework's criterion maxima, below 10^12: DECIMAL(18, 6)
         cast(sum(score) as decimal(18, 6)) as total_score,
-        cast(sum(max_applicable) as decimal(18, 6)) as max_applicable
+        cast(sum(max_applicable) as decimal(18, 6)) as max_applicable,
+        -- scored on a self-assessed value somewhere (SPEC §3.3): until it is appraised
+        coalesce(bool_or(provisional), false) as provisional
     from criteria
     group by framework_code, year, evaluator, unit_type, peer_group, unit_code
 ),
@@ -106,5 +109,6 @@ select
     {{ divide_exact('total_score', 'max_applicable', 12, operand_scale=6) }} as index_fine,
     case when ranked then rating end as rating,
     ranked,
-    not_ranked_reason
+    not_ranked_reason,
+    provisional
 from scored

@@ -29,6 +29,7 @@ select
     r.rank_prev,
     r.rank_change,
     r.rank_prev_restated,
+    r.provisional,
     coalesce(h.held_back_values, 0) as held_back_values
 from ranks as r
 inner join units as u
