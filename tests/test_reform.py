@@ -7,6 +7,8 @@ The fixture input (tests/fixtures/reform) is small enough to be computed by hand
   every index is score / 100 (criteria A 60 + B 40 points; pillars P1 = A, P2 = A + B);
 - departments: province 02's merge into 03's (02.X + 03.X → 03.X, 02.Y → 03.Y under the
   new evaluator), 03.Z with no row; province 01's departments untouched;
+- communes of province 05 (which no lineage row touches): 05.C1 + 05.C2 merge into 05.C12,
+  05.C3 has no row (the districts' abolition: communes merged within a province);
 - ministries: no lineage at all, so compared as evaluated.
 """
 
@@ -56,7 +58,8 @@ def test_the_year_before_is_restated_on_the_next_years_units(published):
 
 def test_groups_the_lineage_does_not_change_are_not_restated(published):
     groups = rows(published, "select distinct evaluator, unit_type from restated_ranking order by all")
-    assert groups == [("03", "department"), ("national", "province")]  # no ministries, no province 01
+    # no ministries, no province 01; province 05's communes though its province is untouched
+    assert groups == [("03", "department"), ("05", "commune"), ("national", "province")]
 
 
 def test_the_next_year_compares_with_the_restated_ranks(published):
@@ -118,6 +121,18 @@ def test_departments_of_a_merged_province_are_restated_under_its_successor(publi
                               from provincial_ranking where year = 2025 and province_code = '03'
                               order by rank""") == [
         ("03.Z", 1, 2, 1, True), ("03.X", 2, 1, -1, True), ("03.Y", 3, 3, 0, True)]
+
+
+def test_communes_merged_within_a_province_compare_with_their_restated_predecessors(published):
+    assert rows(published, """select unit_code, unit_name, predecessor_codes, index, rating, rank
+                              from restated_ranking where evaluator = '05' order by rank""") == [
+        ("05.C3", "Phường Ba, Bốn", "05.C3", D("0.7000"), "Khá", 1),
+        ("05.C12", "Xã Một Hai", "05.C1, 05.C2", D("0.6000"), "Khá", 2),  # (.8 + .4) / 2
+    ]
+    # as evaluated, 05.C3 was 2nd of three (after 05.C1): restated, it was 1st of two
+    assert rows(published, """select unit_code, rank, rank_prev, rank_change, rank_prev_restated
+                              from provincial_ranking where year = 2025 and province_code = '05'
+                              order by rank""") == [("05.C12", 1, 2, 1, True), ("05.C3", 2, 1, -1, True)]
 
 
 def test_rating_shares_compare_with_the_restated_distribution(published):
@@ -195,8 +210,10 @@ def test_a_bad_lineage_stops_the_run_and_leaves_the_published_marts(published, t
     shutil.copytree(REFORM, data)
     work = published.parent
     before = {path: path.read_bytes() for path in [published / "marts.duckdb", *(published / "parquet").glob("*")]}
-    with (data / "units" / "lineage.csv").open("a") as lineage:
-        lineage.write("07,03,2025\n")
-    with pytest.raises(Exception, match=r"units/lineage.csv, line 10, field predecessor_code: '07'"):
+    lineage = data / "units" / "lineage.csv"
+    line = len(lineage.read_text(encoding="utf-8").splitlines()) + 1
+    with lineage.open("a") as file:
+        file.write("07,03,2025\n")
+    with pytest.raises(Exception, match=rf"units/lineage.csv, line {line}, field predecessor_code: '07'"):
         materialize_all(data, work, monkeypatch)
     assert {path: path.read_bytes() for path in before} == before

@@ -129,6 +129,17 @@ def test_provincial_2024_report_of_the_continuing_code_shows_its_departments_res
         assert "tính lại" not in summary_text(page(reports, 2024, code)), code
 
 
+def test_communes_merged_within_an_untouched_province_are_restated_in_its_reports(reports):
+    section = sections(page(reports, 2024, "05"), "restated")["tinh-lai-2024-commune"]
+    assert [row[1:] for row in table(section, "restated")[1:]] == [
+        ["Phường Ba, Bốn", "70,00", "Khá", "1", "–"],
+        ["Xã Một Hai", "60,00", "Khá", "2", "Xã Một Hai (mới) = Xã Một + Xã Hai"],
+    ]
+    text = summary_text(page(reports, 2025, "05"))
+    assert "tăng hạng nhiều nhất là Xã Một Hai (từ thứ 2 lên thứ 1)" in text
+    assert "năm 2024 tính lại trên các" in text
+
+
 def test_annexes_of_2024_have_a_restated_sheet(reports):
     import openpyxl
 
