@@ -17,7 +17,8 @@ The JSON is read when the definitions load. Great Expectations and pandas are im
 only when a check runs: importing GE takes seconds, and the code location must load fast.
 All the checks of one run share one ephemeral GE context, so the Data Docs swapped into
 EGOV_PUBLISH_DIR/quality/ after each check show every suite the run has validated so far:
-they are the docs of the last run, also (above all) when it failed.
+they are the docs of the last run, also (above all) when it failed. They open without
+network: data_docs.py points GE's pages at scripts and styles shipped beside them.
 """
 
 import json
@@ -35,6 +36,7 @@ import duckdb
 
 from ..partitions import year_keys
 from ..settings import Settings
+from . import data_docs
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
 DOCS_SITE = "quality"
@@ -200,7 +202,8 @@ def validate(suite: Suite, run_id: str, settings: Settings,
             "evaluated": evaluated,
             "failed": len(failed),
             "failed_expectations": dg.MetadataValue.md(_failure_table(failed)),
-            "data_docs": dg.MetadataValue.path(str(docs / "index.html")),
+            # a file: URL, which the UI shows as a link (a path is shown as text)
+            "data_docs": dg.MetadataValue.url((docs / "index.html").as_uri()),
         },
     )
 
@@ -346,6 +349,9 @@ class _GxRun:
         # GE builds the site here page by page; each check publishes a copy of it
         self.site = Path(tempfile.mkdtemp(prefix="egov-quality-"))
         weakref.finalize(self, shutil.rmtree, self.site, True)
+        # the scripts and styles GE's pages would load from CDNs, for a closed network
+        data_docs.copy_assets(self.site)
+        self.localised: dict[Path, tuple[int, int]] = {}
         self.published = False  # by this run
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -393,9 +399,10 @@ class _GxRun:
                  if key.expectation_suite_identifier.name == suite.name]
         pages += [key for key in self.context.expectations_store.list_keys() if key.name == suite.name]
         self.site_builder.build(resource_identifiers=pages)
+        data_docs.localise_site(self.site, self.localised)
         shutil.rmtree(self.staging, ignore_errors=True)
         shutil.copytree(self.site, self.staging, ignore=lambda folder, _: ["static"] if folder == str(self.site) else [])
-        # Static files (fonts, images: most of the bytes) are copied once per run, then
+        # Static files (fonts, images, scripts: most of the bytes) are copied once per run, then
         # linked from the docs published before: published files are never written in
         # place, while GE rewrites its own copies at every build.
         if self.published:
