@@ -14,8 +14,12 @@ leaves the previous version current, and a reader holding the old marts.duckdb o
 reading it. The last two versions are kept. A publish directory from before versions
 (plain `marts.duckdb` and `parquet/`) is first taken over as a version, hard-linked, so
 its readers see the same data until the new version replaces it.
+
+Each table and column of marts.duckdb carries its dbt description (the YAML beside the
+model) as a DuckDB comment, so a BI tool browsing the database shows what a column means.
 """
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -24,6 +28,7 @@ import dagster as dg
 import duckdb
 
 from . import versions
+from .dbt_project import dbt_project
 from .settings import Settings
 from .summary import publication_metadata
 
@@ -78,12 +83,62 @@ def _write_version(warehouse: Path, folder: Path) -> tuple[dict[str, int], dict[
             con.execute(f"create table main.{table} as select * from warehouse.marts.{table}")
             counts[table] = con.execute(f"select count(*) from main.{table}").fetchall()[0][0]
         con.execute("detach warehouse")
+        descriptions = mart_descriptions(dbt_project.manifest_path)
+        for table in MART_TABLES:
+            comment_on(con, table, *descriptions.get(table, ("", {})))
         for table in MART_TABLES:
             con.execute(f"copy main.{table} to $path (format parquet)",
                         {"path": str(folder / "parquet" / f"{table}.parquet")})
         markdown = publication_metadata(con)
         con.execute("checkpoint")
     return counts, markdown
+
+
+def mart_descriptions(manifest: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each mart's dbt description and its columns' (by column name), as the manifest the
+    code location loads holds them."""
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    return {
+        node["name"]: (node["description"], {name: column["description"] for name, column in node["columns"].items()})
+        for node in nodes
+        if node["resource_type"] == "model" and node["name"] in MART_TABLES
+    }
+
+
+def comment_on(con: duckdb.DuckDBPyConnection, table: str, description: str,
+               column_descriptions: dict[str, str]) -> None:
+    """COMMENT ON the table `main.<table>` and on each of its columns that has a description.
+
+    COMMENT ON takes no parameters, so the texts go in as SQL string literals, quoted here;
+    the column names are the table's own (read from the catalog, not from the YAML) and
+    quoted as identifiers."""
+    if description.strip():
+        con.execute(f"comment on table main.{_identifier(table)} is {_literal(description.strip())}")
+    columns = con.execute(
+        """select column_name from duckdb_columns()
+           where database_name = current_database() and schema_name = 'main' and table_name = $table
+           order by column_index""",
+        {"table": table},
+    ).fetchall()
+    undescribed = []
+    for (column,) in columns:
+        text = column_descriptions.get(column, "").strip()
+        if not text:
+            undescribed.append(column)
+            continue
+        con.execute(f"comment on column main.{_identifier(table)}.{_identifier(column)} is {_literal(text)}")
+    if undescribed:
+        dg.get_dagster_logger().warning(f"{table}: no description in its dbt YAML for {', '.join(undescribed)}")
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    # a standard SQL string: a quote is doubled, and nothing else is special (no backslash
+    # escapes outside E'...')
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _adopt_plain_layout(publish_dir: Path) -> None:
@@ -125,7 +180,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
     kinds={"duckdb", "parquet"},
     deps=[dg.AssetKey(["marts", table]) for table in MART_TABLES],
     description=(
-        "marts.duckdb and parquet/<table>.parquet under EGOV_PUBLISH_DIR: a new version, "
+        "`marts.duckdb` and `parquet/<table>.parquet` under `EGOV_PUBLISH_DIR`: a new version, "
         "written whole, made current in one atomic step (both switch together or not at all)."
     ),
 )

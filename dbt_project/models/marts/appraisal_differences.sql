@@ -75,7 +75,8 @@ select
     cast(d.self_points as decimal(18, 6)) as self_points,
     cast(d.appraised_points as decimal(18, 6)) as appraised_points,
     cast(d.points_difference as decimal(18, 6)) as points_difference,
-    d.indicators_compared
+    d.indicators_compared,
+    {{ period_start('d.year') }} as period_start
 from (select * from by_indicator union all select * from by_unit) as d
 inner join units as u
     on u.framework_code = d.framework_code and u.year = d.year and u.unit_code = d.unit_code

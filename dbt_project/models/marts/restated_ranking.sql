@@ -27,7 +27,8 @@ select
     r.rating,
     r.ranked,
     r.not_ranked_reason,
-    r.rank
+    r.rank,
+    {{ period_start('r.year') }} as period_start
 from restated as r
 left join units as e
     on e.unit_code = r.evaluator

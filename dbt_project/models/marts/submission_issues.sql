@@ -36,5 +36,8 @@ issues as (
     )
 )
 
-select * from issues
+select
+    *,
+    {{ period_start('year') }} as period_start
+from issues
 order by year, source_file nulls last, row_number, unit_code, indicator_code

@@ -10,7 +10,8 @@ select
     avg_index_prev,
     change,
     prev_restated,
-    unit_count
+    unit_count,
+    {{ period_start('year') }} as period_start
 from {{ ref('int_category_average_changes') }}
 where evaluator = 'national'
 order by year, unit_type, peer_group, criterion_order

@@ -28,6 +28,7 @@ select
     max_reached_unit_count,
     max_reached_units,
     zero_unit_count,
-    zero_units
+    zero_units,
+    {{ period_start('year') }} as period_start
 from highlights
 order by year, evaluator, unit_type, peer_group, criterion_order

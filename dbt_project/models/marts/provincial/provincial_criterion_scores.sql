@@ -13,7 +13,8 @@ select
     max_score,
     max_applicable,
     applicable,
-    {{ divide_exact('score', 'max_applicable', 4, operand_scale=6) }} as index
+    {{ divide_exact('score', 'max_applicable', 4, operand_scale=6) }} as index,
+    {{ period_start('year') }} as period_start
 from {{ ref('int_criterion_scores') }}
 where evaluator <> 'national'
 order by year, evaluator, unit_type, unit_code, criterion_order

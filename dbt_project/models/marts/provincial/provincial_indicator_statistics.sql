@@ -26,6 +26,7 @@ select
     {{ divide_exact('value_sum', 'reported_count', 4, operand_scale=6) }} as value_avg,
     value_min,
     value_max,
-    {{ divide_exact('points_sum', 'applicable_count', 4, operand_scale=6) }} as points_avg
+    {{ divide_exact('points_sum', 'applicable_count', 4, operand_scale=6) }} as points_avg,
+    {{ period_start('year') }} as period_start
 from statistics
 order by year, evaluator, unit_type, peer_group, criterion_order, indicator_order

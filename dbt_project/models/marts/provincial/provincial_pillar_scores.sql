@@ -21,6 +21,7 @@ select
     rank,
     rank_prev,
     rank_change,
-    rank_prev_restated
+    rank_prev_restated,
+    {{ period_start('year') }} as period_start
 from pillars
 order by year, evaluator, unit_type, peer_group, pillar_order, rank nulls last, unit_code

@@ -37,7 +37,8 @@ select
     r.rank_change,
     r.rank_prev_restated,
     r.provisional,
-    coalesce(h.held_back_values, 0) as held_back_values
+    coalesce(h.held_back_values, 0) as held_back_values,
+    {{ period_start('r.year') }} as period_start
 from ranks as r
 inner join units as u
     on u.framework_code = r.framework_code and u.year = r.year and u.unit_code = r.unit_code

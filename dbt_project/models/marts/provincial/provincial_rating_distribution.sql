@@ -24,7 +24,8 @@ select
         '100 * (d.unit_count * p.group_units - p.unit_count * d.group_units)',
         'd.group_units * p.group_units', 2) }} as change_pct,
     p.restated as prev_restated,
-    d.group_units
+    d.group_units,
+    {{ period_start('d.year') }} as period_start
 from distribution as d
 left join previous as p
     on p.year = d.year - 1 and p.evaluator = d.evaluator
