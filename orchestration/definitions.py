@@ -12,7 +12,7 @@ from .sensors import build_submissions_sensor
 annual_run = dg.define_asset_job(
     "annual_run",
     selection=dg.AssetSelection.all(),
-    description="Ingest every submission, score every year, publish the marts.",
+    description="Ingest every submission, score every year, publish the marts and the reports.",
 )
 
 defs = dg.Definitions(

@@ -7,6 +7,7 @@ year-over-year fields are right whatever order the years were materialised in).
 """
 
 import importlib.metadata
+import re
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -24,8 +25,10 @@ YEARLY = "fqn:egov_warehouse.intermediate.yearly"
 
 
 class EgovDbtTranslator(DagsterDbtTranslator):
-    """Models are keyed by their layer (`staging/stg_units`, `marts/provincial_ranking`)
-    and grouped so the lineage reads like the pipeline: scoring, then marts."""
+    """Models are keyed and grouped by their layer (`staging/stg_units`,
+    `marts/provincial_ranking`), so the lineage reads like the pipeline: staging →
+    intermediate → marts. Descriptions are the YAML's alone: dagster-dbt's default appends
+    the model's raw SQL, which the UI shows under every asset and in its one-line summary."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -33,12 +36,34 @@ class EgovDbtTranslator(DagsterDbtTranslator):
         return dg.AssetKey([self._layer(dbt_resource_props), dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return "marts" if self._layer(dbt_resource_props) == "marts" else "scoring"
+        return self._layer(dbt_resource_props)
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        description = (dbt_resource_props.get("description") or "").strip()
+        return markdown_safe(description) or (
+            f"dbt {dbt_resource_props['resource_type']} `{dbt_resource_props['name']}` (no description in its YAML)."
+        )
+
+    def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
+        # the columns' descriptions are Markdown in the UI too
+        columns = {name: {**column, "description": markdown_safe(column.get("description") or "")}
+                   for name, column in dbt_resource_props.get("columns", {}).items()}
+        return super().get_metadata({**dbt_resource_props, "columns": columns})
 
     @staticmethod
     def _layer(dbt_resource_props: Mapping[str, Any]) -> str:
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "models"
+
+
+# A placeholder such as submissions/<year>/ outside a code span: the UI renders descriptions
+# as Markdown, where `<year>` is an HTML tag and vanishes.
+_BARE_PLACEHOLDER = re.compile(r"`[^`]*`|([^\s`(\[]*<[A-Za-z_][\w-]*>[^\s`]*?)(?=[.,;:)\]]*(?:\s|$))")
+
+
+def markdown_safe(text: str) -> str:
+    """`text` with every word holding a `<placeholder>` put in a code span."""
+    return _BARE_PLACEHOLDER.sub(lambda m: f"`{m.group(1)}`" if m.group(1) else m.group(0), text)
 
 
 translator = EgovDbtTranslator()

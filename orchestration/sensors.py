@@ -29,7 +29,7 @@ def build_submissions_sensor(job) -> dg.SensorDefinition:
         job=job,
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.STOPPED,
-        description="Runs a year's partition when files under submissions/<year>/ appear or change.",
+        description="Runs a year's partition when files under `submissions/<year>/` appear or change.",
     )
     def submission_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         seen = json.loads(context.cursor) if context.cursor else {}

@@ -1,6 +1,7 @@
-"""The Dagster UI, for real: the webserver on a free loopback port and headless Chromium
-driven to the marts group, whose assets must all be listed. Screenshots are kept under
-test-artifacts/dagster-ui/."""
+"""The Dagster UI, for real: the annual run of the mini input recorded in a Dagster home,
+the webserver on it on a free loopback port, and headless Chromium driven to what the
+engineer looks at after `make run`: the run, the groups, the assets' descriptions.
+Screenshots are kept under test-artifacts/dagster-ui/."""
 
 import base64
 import os
@@ -12,9 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser import Chromium, ensure_chromium
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, materialize_all
+
 from orchestration.publish import MART_TABLES
 
 ARTIFACTS = ROOT / "test-artifacts" / "dagster-ui"
@@ -29,9 +30,22 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def webserver(tmp_path_factory):
-    port = free_port()
+def dagster_home(tmp_path_factory):
+    """A Dagster home holding one annual run of the mini input, as `make run` records it."""
+    import dagster as dg
+
     home = tmp_path_factory.mktemp("dagster-home")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DAGSTER_HOME", str(home))
+        with dg.DagsterInstance.get() as instance:
+            materialize_all(FIXTURES / "mini", tmp_path_factory.mktemp("ui-run"), monkeypatch, instance=instance)
+    return home
+
+
+@pytest.fixture(scope="module")
+def webserver(dagster_home):
+    port = free_port()
+    home = dagster_home
     env = {**os.environ, "DAGSTER_HOME": str(home), "EGOV_DATA_DIR": str(FIXTURES / "mini")}
     log = open(home / "webserver.log", "w")
     server = subprocess.Popen(
@@ -90,3 +104,29 @@ def test_the_marts_group_lists_every_mart(webserver):
 def test_the_asset_graph_shows_the_lineage_into_publishing(webserver):
     text = visit(f"{webserver}{GROUP}", ["published_marts", "Materialize all"], ARTIFACTS / "marts-lineage.png")
     assert "published_marts" in text and "DuckDB" in text and "dbt" in text
+
+
+def test_make_run_is_recorded_as_the_annual_run_job(dagster_home, webserver, monkeypatch):
+    import dagster as dg
+
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs()
+    assert [run.job_name for run in runs] == ["annual_run"]
+    text = visit(f"{webserver}/runs", ["annual_run"], ARTIFACTS / "runs.png")
+    assert "annual_run" in text and "__ephemeral_asset_job__" not in text
+
+
+def test_every_dbt_layer_is_a_group(webserver):
+    for group, model in [("staging", "stg_units"), ("intermediate", "int_unit_ranks")]:
+        text = visit(f"{webserver}/locations/orchestration.definitions/asset-groups/{group}/list",
+                     [f"{group} / {model}"], ARTIFACTS / f"{group}-list.png")
+        assert f"{group} / {model}" in text and "marts / " not in text, group
+
+
+def test_descriptions_keep_their_placeholders_and_show_no_sql(webserver):
+    text = visit(f"{webserver}/assets/published_marts", ["parquet/<table>.parquet"], ARTIFACTS / "published-marts.png")
+    assert "parquet/<table>.parquet" in text
+    text = visit(f"{webserver}/assets/marts/national_ranking", ["The Ministry's ranking"],
+                 ARTIFACTS / "national-ranking.png")
+    assert "The Ministry's ranking" in text and "Raw SQL" not in text and "{{" not in text

@@ -21,9 +21,9 @@ def _connect() -> tuple[Settings, duckdb.DuckDBPyConnection]:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["raw", "units"], description="The unit registry, units/units.csv.", **INGEST),
+        dg.AssetSpec(["raw", "units"], description="The unit registry, `units/units.csv`.", **INGEST),
         dg.AssetSpec(["raw", "lineage"], description="Who carries on whom across a reorganisation, "
-                     "units/lineage.csv (optional).", **INGEST),
+                     "`units/lineage.csv` (optional).", **INGEST),
     ]
 )
 def raw_units():

@@ -11,12 +11,12 @@ from ..settings import Settings
     kinds={"html", "xlsx"},
     deps=[dg.AssetKey(["published_marts"])],
     description=(
-        "The publication: reports/<year>/national.html and <province_code>.html under "
-        "EGOV_PUBLISH_DIR (Vietnamese text, ranking tables, charts, per-criterion highlights, "
-        "indicator statistics), each with its .xlsx annex; read from marts.duckdb, read-only. "
+        "The publication: `reports/<year>/national.html` and `<province_code>.html` under "
+        "`EGOV_PUBLISH_DIR` (Vietnamese text, ranking tables, charts, per-criterion highlights, "
+        "indicator statistics), each with its `.xlsx` annex; read from `marts.duckdb`, read-only. "
         "A year whose marts rows and report code are unchanged keeps its files. The folder is a "
         "new version made current in one atomic step; a report whose year or province code "
-        "cannot be a file name is not written and is listed under 'skipped'."
+        "cannot be a file name is not written and is listed under `skipped`."
     ),
 )
 def published_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
