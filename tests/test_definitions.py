@@ -72,10 +72,8 @@ def test_dbt_descriptions_are_the_yaml_without_sql():
         description = specs[key].description
         assert "Raw SQL" not in description and "```" not in description, key
         assert "{{" not in description and not re.search(r"\bselect\b[^.]*\bfrom\b", description, re.IGNORECASE), key
-        if node["description"].strip():
-            assert description == markdown_safe(node["description"].strip()), key
-        else:
-            assert description.startswith(f"dbt model `{node['name']}`"), key
+        assert node["description"].strip(), f"{key}: describe it in the YAML beside the model"
+        assert description == markdown_safe(node["description"].strip()), key
 
 
 def test_markdown_safe_puts_placeholders_in_code_spans():
