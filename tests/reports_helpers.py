@@ -80,3 +80,20 @@ def annex_table(path: Path, title: str) -> list[list]:
 
     worksheet = openpyxl.load_workbook(path)[title]
     return [list(row) for row in worksheet.iter_rows(min_row=4, values_only=True)]
+
+
+def group_section(html: str, peer_group: str) -> str:
+    """A peer group's section of a report (id khoi-<peer group>)."""
+    found = re.findall(rf'<section class="group" id="khoi-{re.escape(peer_group)}">(.*?)</section>', body_of(html), re.S)
+    assert len(found) == 1, f"{len(found)} sections of peer group {peer_group}"
+    return found[0]
+
+
+def html_tables(html: str, kind: str) -> list[list[list[str]]]:
+    """Every table of class `kind` in `html`, each a list of its rows, a row a list of its
+    cells' visible text."""
+    return [
+        [[visible_text(cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
+        for table in re.findall(rf'<table class="{re.escape(kind)}">(.*?)</table>', html, re.S)
+    ]

@@ -4,7 +4,10 @@ rank (the national annex, and a provincial one of a DTI group: the index per cat
 main indicator, the overall index, the rating if the framework has bands, the ranks, and
 each pillar's index, rank and rank change). A ranking restated on the next year's units
 (after a reorganisation) has a sheet of its own: rank, unit, restated index (or percentage),
-rating, and the units before the reorganisation it carries on.
+rating, and the units before the reorganisation it carries on. A group where some unit is
+scored on a self-assessed value not appraised yet has a column "Tạm tính" marking those units
+(a filter finds them), and a group whose units assessed themselves a sheet setting each
+self-assessed indicator against its appraisal ("Chênh lệch – …").
 Written by XlsxWriter: openpyxl, with an object for every cell and style and a temporary
 file per sheet, took longer for a national run's ~640 annexes than the rest of the
 publication together.
@@ -28,6 +31,8 @@ from . import vietnamese
 from .content import Group, Report, Restated
 
 POINTS, PERCENT, INDEX, WHOLE, CHANGE = "0.00", "0.00", "0.0000", "0", "+0;-0;0"
+SIGNED = "+0.00;-0.00;0.00"  # a difference of points
+PROVISIONAL = "Tạm tính"  # the marker column's header and its cell for a provisional unit
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CENTRED = {"align": "center", "valign": "vcenter", "text_wrap": True}
 STYLES = {
@@ -36,7 +41,7 @@ STYLES = {
     "note": {"italic": True, "align": "left", "valign": "top", "text_wrap": True},
     "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, **CENTRED},
     # a table cell, by its number format ("General" for the text columns)
-    **{fmt: {"num_format": fmt, "border": 1} for fmt in ("General", POINTS, INDEX, WHOLE, CHANGE)},
+    **{fmt: {"num_format": fmt, "border": 1} for fmt in ("General", POINTS, INDEX, WHOLE, CHANGE, SIGNED)},
 }
 HEADER_ROW = 4  # counted from 0, as XlsxWriter counts: below three title lines and a blank one (or a note)
 # XlsxWriter writes the creation time into the workbook: a fixed one (its parts' time in the
@@ -72,6 +77,10 @@ def write_annex(report: Report, path: Path) -> None:
         for restated in report.restated:
             worksheet = workbook.add_worksheet(_sheet_title(f"Tính lại {restated.year} – {restated.sheet}", used))
             _restated_sheet(worksheet, cells, report, restated)
+        for group in report.groups:
+            if group.appraisal:
+                worksheet = workbook.add_worksheet(_sheet_title(f"Chênh lệch – {group.sheet}", used))
+                _appraisal_sheet(worksheet, cells, report, group)
     os.replace(partial, path)
 
 
@@ -113,14 +122,16 @@ class _Cells:
 
 def _provincial_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None:
     n = len(group.criteria)
+    marked = bool(group.provisional)
     headers = (
         [("STT", 6), ("Cơ quan, đơn vị", 42)]
         + [(f"{c['name']} (tối đa {vietnamese.points(c['max'])} điểm)", 14) for c in group.criteria]
-        + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Tỷ lệ (%)", 10), ("Xếp loại", 12),
-           ("Xếp hạng", 9), ("Ghi chú", 36)]
+        + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Tỷ lệ (%)", 10), ("Xếp loại", 12), ("Xếp hạng", 9)]
+        + ([(PROVISIONAL, 10)] if marked else []) + [("Ghi chú", 36)]
     )
-    formats = [WHOLE, "General"] + [POINTS] * n + [POINTS, POINTS, PERCENT, "General", WHOLE, "General"]
-    _head(worksheet, cells, report, group, headers)
+    formats = ([WHOLE, "General"] + [POINTS] * n + [POINTS, POINTS, PERCENT, "General", WHOLE]
+               + (["General"] if marked else []) + ["General"])
+    _head(worksheet, cells, report, group, headers, _provisional_note(group))
     for r, row in enumerate(group.rows, start=HEADER_ROW + 1):
         values = [row["stt"], row["unit_name"]]
         for score in row["scores"]:
@@ -130,7 +141,8 @@ def _provincial_sheet(worksheet, cells: _Cells, report: Report, group: Group) ->
                 values.append(number(score["score"]) if score else None)
         values += [number(row["total_score"]), number(row["max_applicable"]), number(row["score_pct"]),
                    row["rating"] or ("Không xếp hạng" if not row["ranked"] else None),
-                   row["rank"], row["note"] or None]
+                   row["rank"]]
+        values += _provisional_cell(row, marked) + [row["note"] or None]
         _write_row(worksheet, cells, r, values, formats)
     _finish(worksheet, len(headers), len(group.rows))
 
@@ -142,6 +154,7 @@ def _index_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None
     else:
         unit_header = "Cơ quan, đơn vị"
     rating = group.dti and group.rated  # the national annex of the old methods gave no band
+    marked = bool(group.provisional)
     headers = (
         [("STT", 6), (unit_header, 30)]
         + [(f"{c['name']} (chỉ số)", 14) for c in group.criteria]
@@ -152,15 +165,15 @@ def _index_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None
            ("Thay đổi", 9)]
         + [(f"Trụ cột {p['name']} ({what})", 12) for p in group.pillars
            for what in ("chỉ số", "xếp hạng", "thay đổi hạng")]
-        + [("Ghi chú", 30)]
+        + ([(PROVISIONAL, 10)] if marked else []) + [("Ghi chú", 30)]
     )
     formats = ([WHOLE, "General"] + [INDEX] * len(group.criteria) + [POINTS, POINTS, INDEX]
                + (["General"] if rating else []) + [WHOLE, WHOLE, CHANGE]
-               + [INDEX, WHOLE, CHANGE] * len(group.pillars) + ["General"])
+               + [INDEX, WHOLE, CHANGE] * len(group.pillars) + (["General"] if marked else []) + ["General"])
     note = (f"Xếp hạng năm trước và thay đổi thứ hạng{' (tổng thể, theo trụ cột)' if group.pillars else ''}: "
             f"so với {group.restated_basis}, không phải xếp hạng năm {report.year - 1} như đã đánh giá."
             if group.prev_restated else "")
-    _head(worksheet, cells, report, group, headers, note)
+    _head(worksheet, cells, report, group, headers, " ".join(filter(None, [note, _provisional_note(group)])))
     for r, row in enumerate(group.rows, start=HEADER_ROW + 1):
         values = [row["stt"], row["unit_name"]]
         # a category that does not apply is left empty here (the HTML table says KAD)
@@ -171,7 +184,7 @@ def _index_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None
         values += [row["rank"], row["rank_prev"], row["rank_change"]]
         for pillar in row["pillars"]:
             values += [number(pillar["index"]), pillar["rank"], pillar["rank_change"]] if pillar else [None] * 3
-        values.append(row["note"] or None)
+        values += _provisional_cell(row, marked) + [row["note"] or None]
         _write_row(worksheet, cells, r, values, formats)
     _finish(worksheet, len(headers), len(group.rows))
 
@@ -202,6 +215,54 @@ def _restated_sheet(worksheet, cells: _Cells, report: Report, restated: Restated
         values += [row["rank"], row["composition"] or None, row["predecessor_codes"], row["note"] or None]
         _write_row(worksheet, cells, r, values, formats)
     _finish(worksheet, len(headers), len(restated.rows))
+
+
+def _provisional_note(group: Group) -> str:
+    """What the marker column means, on a sheet that has it."""
+    if not group.provisional:
+        return ""
+    return (f"{PROVISIONAL}: kết quả được chấm trên số liệu tự đánh giá chưa được thẩm định "
+            f"({len(group.provisional)}/{len(group.rows)} {group.noun}).")
+
+
+def _provisional_cell(row: dict, marked: bool) -> list:
+    """The marker column's cell, if the sheet has the column."""
+    if not marked:
+        return []
+    return [PROVISIONAL if row.get("provisional") else None]
+
+
+def _appraisal_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None:
+    """A group's self-assessments against the appraisal (appraisal_differences): per unit, in
+    ranking order, each indicator it assessed itself on (both values, both points, the
+    difference), then its total over the indicators that have both values (code "Tổng"). The
+    largest gaps the report shows are numbered in their order (a filter finds them)."""
+    if report.kind == "national":
+        unit_header = "Tỉnh, thành phố" if group.unit_type == "province" else "Cơ quan"
+    else:
+        unit_header = "Cơ quan, đơn vị"
+    headers = [("STT", 6), (unit_header, 30), ("Mã chỉ tiêu", 10), ("Chỉ tiêu", 40),
+               ("Giá trị tự đánh giá", 12), ("Giá trị thẩm định", 12), ("Điểm tự đánh giá", 11),
+               ("Điểm thẩm định", 11), ("Chênh lệch (thẩm định − tự đánh giá)", 14),
+               ("Thứ tự trong các chênh lệch lớn nhất", 12), ("Ghi chú", 20)]
+    formats = [WHOLE, "General", "General", "General", "General", "General", POINTS, POINTS, SIGNED, WHOLE,
+               "General"]
+    gap_order = {(gap["unit_code"], gap["indicator_code"]): n for n, gap in enumerate(group.appraisal.gaps, start=1)}
+    subtitle = f"{group.label} – chênh lệch giữa tự đánh giá và thẩm định – {report.evaluator_name}"
+    _head(worksheet, cells, report, group, headers, note=group.appraisal.sentence, subtitle=subtitle)
+    for r, row in enumerate(group.appraisal.rows, start=HEADER_ROW + 1):
+        total = row["indicator_code"] is None
+        values = [
+            r - HEADER_ROW, row["unit_name"],
+            "Tổng" if total else row["indicator_code"],
+            f"Các chỉ tiêu đã thẩm định ({row['indicators_compared']} chỉ tiêu)" if total else row["indicator_name"],
+            number(row["self_value"]), number(row["appraised_value"]),
+            number(row["self_points"]), number(row["appraised_points"]), number(row["points_difference"]),
+            None if total else gap_order.get((row["unit_code"], row["indicator_code"])),
+            "Chưa thẩm định" if row["appraised_points"] is None else None,
+        ]
+        _write_row(worksheet, cells, r, values, formats)
+    _finish(worksheet, len(headers), len(group.appraisal.rows))
 
 
 def _head(worksheet, cells: _Cells, report: Report, group: Group | Restated, headers: list[tuple[str, int]],

@@ -125,6 +125,7 @@ def environment() -> jinja2.Environment:
         highlight_sentence=content.highlight_sentence,
         indicator_sentence=content.indicator_sentence,
         comparison_note=content.comparison_note,
+        gap_limit=content.GAPS,
     )
     return env
 

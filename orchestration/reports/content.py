@@ -14,10 +14,16 @@ next year's units (`restated_ranking`: a successor's index the mean of its prede
 and the next year's report says, wherever a group compares with that restated ranking
 (`rank_prev_restated`, `prev_restated`), that it does. A province's departments restated
 under a province code that had no report the year restated are shown in that province's
-report of the next year instead (see `provincial_reports`)."""
+report of the next year instead (see `provincial_reports`).
+
+Self-assessment and appraisal (SPEC §3.3): a unit scored on some self-assessed value not yet
+appraised is marked "tạm tính" wherever its row is shown, and a group whose units assessed
+themselves sets the two side by side (`appraisal_differences`): the largest gaps between the
+points a unit gave itself and the appraised ones, and how many units over-scored themselves."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from . import vietnamese as vn
@@ -38,6 +44,7 @@ REPORT_TABLES = (
     "national_indicator_statistics",
     "national_pillar_scores",
     "restated_ranking",
+    "appraisal_differences",
 )
 # The key under which `read_marts` gives the year before's provincial units (code, name and
 # evaluating province), read when that year is restated on this year's provincial units.
@@ -57,7 +64,9 @@ PEER_GROUPS = {
 }
 GROUP_ORDER = ("department", "district", "commune", "province", "ministry", "co-dvc", "khong-dvc")
 NOT_RANKED = "Không xếp hạng"  # the marts' label for units scored but not ranked
+PROVISIONAL = "tạm tính (chưa thẩm định)"  # a unit scored on some self-assessed value
 TOP = 5
+GAPS = 10  # the largest gaps between self-assessed and appraised points a group shows
 
 
 @dataclass
@@ -84,6 +93,7 @@ class Group:
     # the year before restated on this year's units ("kết quả năm 2024 tính lại trên …")
     restated_basis: str = ""
     restated: list["Restated"] = field(default_factory=list)  # its ranking restated on the next year's units
+    appraisal: "Appraisal | None" = None  # its units' self-assessments against the appraisal, if any
 
     def __post_init__(self):
         self.peer_group = self.peer_group or self.unit_type
@@ -91,6 +101,30 @@ class Group:
     @property
     def prev_restated(self) -> bool:
         return bool(self.restated_basis)
+
+    @property
+    def provisional(self) -> list[dict]:
+        """The rows of units scored on some self-assessed value not appraised yet."""
+        return [row for row in self.rows if row.get("provisional")]
+
+
+@dataclass
+class Appraisal:
+    """One peer group's self-assessments set against the appraisal (appraisal_differences)."""
+
+    rows: list[dict]  # every row, its units in ranking order, each unit's total row after its indicators
+    gaps: list[dict]  # the GAPS largest differences of an indicator's points, largest first
+    totals: list[dict]  # the units' total rows over the indicators that have both values
+    sentence: str = ""
+
+    @property
+    def over_scored(self) -> list[dict]:
+        """The total rows of the units that gave themselves more points than the appraisal."""
+        return [t for t in self.totals if t["points_difference"] < 0]
+
+    @property
+    def over_scored_pct(self) -> Decimal:
+        return Decimal(100 * len(self.over_scored)) / len(self.totals)
 
 
 @dataclass
@@ -284,6 +318,7 @@ def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
     evaluating = {(r["year"], r["province_code"]) for r in units}
     restated = _index([r for r in marts.get("restated_ranking", []) if r["evaluator"] != "national"],
                       ("year", "evaluator"))
+    differences = _index(marts.get("appraisal_differences", []), ("year", "evaluator", "unit_type", "peer_group"))
 
     reports = []
     for year, province in sorted({key[:2] for key in ranking}):
@@ -297,6 +332,7 @@ def provincial_reports(marts: dict[str, list[dict]]) -> list[Report]:
             if group.dti:
                 group.averages = [a for a in by_group["averages"].get(key, []) if a["level"] == 1]
             group.restated_basis = restated_basis(year, group)
+            group.appraisal = appraisal_of(differences.get(key, []), group)
             # the rating shares of the year before: restated on this year's units where the
             # lineage changed the group (the marts' share_pct_prev), else that year's own
             group.distribution_prev = (
@@ -372,6 +408,9 @@ def provincial_summary(year: int, group: Group) -> list[str]:
     not_ranked = [r for r in group.rows if not r["ranked"]]
     for row in not_ranked:
         sentences.append(f"{row['unit_name']} không được xếp hạng tổng thể: {row['note']}.")
+    provisional = provisional_sentence(group)
+    if provisional:
+        sentences.append(provisional)
     leaders = top_sentence(group)
     if leaders:
         sentences.append(leaders)
@@ -384,6 +423,8 @@ def provincial_summary(year: int, group: Group) -> list[str]:
     pillars = pillar_sentence(group)
     if pillars:
         sentences.append(pillars)
+    if group.appraisal:
+        sentences.append(group.appraisal.sentence)
     return sentences
 
 
@@ -552,6 +593,69 @@ def across_groups(groups: list[Group]) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------- self-assessment and appraisal
+
+
+def provisional_sentence(group: Group) -> str:
+    """'Còn 1/20 cơ quan có kết quả tạm tính (chưa thẩm định), được chấm trên số liệu tự đánh
+    giá: Sở Y tế.'"""
+    provisional = group.provisional
+    if not provisional:
+        return ""
+    sentence = (f"Còn {len(provisional)}/{len(group.rows)} {group.noun} có kết quả {PROVISIONAL}, "
+                f"được chấm trên số liệu tự đánh giá")
+    if len(provisional) <= 10:
+        sentence += ": " + ", ".join(r["unit_name"] for r in provisional)
+    return sentence + "."
+
+
+def appraisal_of(rows: list[dict], group: Group) -> Appraisal | None:
+    """A group's rows of appraisal_differences: its units in ranking order, each unit's
+    indicators (in code order, as the marts give them) then its total row; the largest gaps,
+    by the size of the difference, a unit that over-scored itself before one that
+    under-scored itself by as much, then by unit and indicator code. None when no unit of
+    the group assessed itself."""
+    if not rows:
+        return None
+    position = {row["unit_code"]: row["stt"] for row in group.rows}
+    rows = sorted(rows, key=lambda r: (position.get(r["unit_code"], len(position) + 1), r["unit_code"],
+                                       r["indicator_code"] is None, r["indicator_code"] or ""))
+    # a gap: an indicator with both values whose points differ
+    differing = [r for r in rows if r["indicator_code"] is not None and r["points_difference"]]
+    gaps = sorted(differing, key=lambda r: (-abs(r["points_difference"]), r["points_difference"],
+                                            r["unit_code"], r["indicator_code"]))[:GAPS]
+    totals = [r for r in rows if r["indicator_code"] is None and r["indicators_compared"] > 0]
+    appraisal = Appraisal(rows, gaps, totals)
+    appraisal.sentence = appraisal_sentence(appraisal, group.noun)
+    return appraisal
+
+
+def appraisal_sentence(appraisal: Appraisal, noun: str) -> str:
+    """'Có 1/3 cơ quan đã được thẩm định tự đánh giá cao hơn kết quả thẩm định, chiếm 33,33%:
+    Sở Y tế (cao hơn 5 điểm); chênh lệch lớn nhất là Sở Tư pháp, chỉ tiêu Có hệ thống quản
+    lý văn bản (tự đánh giá 0 điểm, thẩm định 4 điểm).' A unit is compared on the indicators
+    that have both values."""
+    if not appraisal.totals:
+        assessed = len({r["unit_code"] for r in appraisal.rows})
+        return f"{assessed} {noun} đã tự đánh giá; chưa có {noun} nào được thẩm định để so sánh."
+    over, compared = appraisal.over_scored, len(appraisal.totals)
+    if over:
+        sentence = (f"Có {len(over)}/{compared} {noun} đã được thẩm định tự đánh giá cao hơn kết quả thẩm định, "
+                    f"chiếm {vn.percent(appraisal.over_scored_pct)}%")
+        if len(over) <= 10:
+            sentence += ": " + ", ".join(
+                f"{t['unit_name']} (cao hơn {vn.points(-t['points_difference'])} điểm)" for t in over)
+    else:
+        sentence = (f"Không có {noun} nào trong {compared} {noun} đã được thẩm định tự đánh giá cao hơn "
+                    f"kết quả thẩm định")
+    if appraisal.gaps:
+        gap = appraisal.gaps[0]
+        sentence += (f"; chênh lệch lớn nhất là {gap['unit_name']}, chỉ tiêu {gap['indicator_name']} "
+                     f"(tự đánh giá {vn.points(gap['self_points'])} điểm, "
+                     f"thẩm định {vn.points(gap['appraised_points'])} điểm)")
+    return sentence + "."
+
+
 # ---------------------------------------------------------------- national report
 
 
@@ -567,6 +671,7 @@ def national_reports(marts: dict[str, list[dict]]) -> list[Report]:
     pillars = _index(marts["national_pillar_scores"], group_key)
 
     restated = _index([r for r in marts.get("restated_ranking", []) if r["evaluator"] == "national"], ("year",))
+    differences = _index(marts.get("appraisal_differences", []), ("year", "evaluator", "unit_type", "peer_group"))
     names = _unit_names(marts["national_ranking"])
 
     reports = []
@@ -579,6 +684,7 @@ def national_reports(marts: dict[str, list[dict]]) -> list[Report]:
             group.averages = [a for a in averages.get(key, []) if a["level"] <= 1]
             group.indicators = indicators.get(key, [])
             group.restated_basis = restated_basis(year, group)
+            group.appraisal = appraisal_of(differences.get((year, "national", unit_type, peer_group), []), group)
             group.summary = national_summary(year, group)
             groups.append(group)
         reports.append(Report(
@@ -610,6 +716,9 @@ def national_summary(year: int, group: Group) -> list[str]:
             basis = group.restated_basis if overall.get("prev_restated") else f"năm {year - 1}"
             intro += f", {trend} so với {basis} ({vn.index(overall['avg_index_prev'])})"
     sentences.append(intro + ".")
+    provisional = provisional_sentence(group)
+    if provisional:
+        sentences.append(provisional)
 
     if group.dti:  # the DTI publications name the leaders with their index
         leaders = top_sentence(group)
@@ -644,6 +753,8 @@ def national_summary(year: int, group: Group) -> list[str]:
                 + vn.join(f"{a['criterion_name']} (từ {vn.index(a['avg_index_prev'])} lên {vn.index(a['avg_index'])})"
                           for a in rising[:3]) + "."
             )
+    if group.appraisal:
+        sentences.append(group.appraisal.sentence)
     return sentences
 
 
