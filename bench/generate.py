@@ -451,7 +451,7 @@ def write_province_year(writer: Writer, rng: random.Random, year: int, province:
     code, name = province
     folder = writer.root / "submissions" / str(year)
     if style.startswith("unit_"):
-        for framework, units_values in groups:
+        for _framework, units_values in groups:
             for unit, values in units_values:
                 if style == "unit_xlsx":
                     rows = [["unit_code", "indicator_code", "value"]]

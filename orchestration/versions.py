@@ -14,7 +14,7 @@ the pipeline (a name and a time stamp), never taken from the input.
 
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 VERSIONS = ".versions"
@@ -23,7 +23,7 @@ KEEP = 2
 
 def stage(root: Path, name: str) -> Path:
     """A new empty folder under `root`/.versions to write a version of `name` into."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     staged = root / VERSIONS / f"{name}-{stamp}.tmp-{os.getpid()}"
     staged.mkdir(parents=True)
     return staged
@@ -72,7 +72,7 @@ def point(link: Path, target: str) -> None:
 def adopt(folder: Path) -> None:
     """A plain folder from before versions becomes a version (renamed, not copied: the very
     files) and `folder` a symlink to it."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     version = folder.parent / VERSIONS / f"{folder.name}-{stamp}"
     version.parent.mkdir(exist_ok=True)
     os.rename(folder, version)

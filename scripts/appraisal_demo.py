@@ -17,7 +17,8 @@ import csv
 import random
 import re
 import sys
-from decimal import ROUND_HALF_UP, Decimal as D
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
 from pathlib import Path
 
 SEED = 20231

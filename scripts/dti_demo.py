@@ -25,7 +25,8 @@ import random
 import re
 import sys
 import unicodedata
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal as D
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP
+from decimal import Decimal as D
 from fractions import Fraction
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def q4(x) -> D:
 
 
 # ---------------------------------------------------------------- framework trees
-def I(name, mx):  # an indicator: appraised points, rule `score`
+def I(name, mx):  # noqa: E743 (short, as the trees below read)  an indicator: appraised points, rule `score`
     return {"name": name, "max": D(mx)}
 
 

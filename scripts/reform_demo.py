@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dti_demo as dd  # noqa: E402
-from dti_demo import C, I, D, fmt, leaves, mains, q4, root  # noqa: E402
+from dti_demo import C, D, I, fmt, leaves, mains, q4, root  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 20250612  # Resolution 202/2025/QH15, 12/6/2025

@@ -13,7 +13,6 @@ council's appraisal (wide CSV, no stage column: appraised); 46.B's I3 is not app
 from decimal import Decimal as D
 
 import pytest
-
 from conftest import FIXTURES, materialize_all, query
 
 

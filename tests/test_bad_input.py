@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-
 from conftest import FIXTURES, ROOT, materialize_all, query
+
 from orchestration.ingest import frameworks, load
 from orchestration.publish import MART_TABLES
 

@@ -6,7 +6,6 @@ per peer group, and Thừa Thiên Huế's own nested DTI with its caps and N/A (
 from decimal import Decimal as D
 
 import pytest
-
 from conftest import query
 
 MAIN_2022 = ("NT", "TC", "HT", "NL", "ATTT", "HD_CQS", "HD_KTS", "HD_XHS")

@@ -5,8 +5,8 @@ same marts."""
 from decimal import Decimal as D
 
 import pytest
-
 from conftest import DEMO_DATA, materialize_all, query
+
 from orchestration.publish import MART_TABLES
 from orchestration.summary import summary_lines
 

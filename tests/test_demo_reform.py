@@ -6,7 +6,6 @@ restated ranking."""
 from decimal import Decimal as D
 
 import pytest
-
 from conftest import query
 
 # QĐ 405/QĐ-BKHCN: the DTI 2024 on the 63 provinces, index and rank (None: not published)

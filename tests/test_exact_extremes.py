@@ -18,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import materialize_all, query
 
 YEAR = 2024

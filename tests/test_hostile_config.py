@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-
 from conftest import DEMO_DATA, FIXTURES
+
 from orchestration.ingest import frameworks, load, parse
 
 FRAMEWORK = """\

@@ -5,8 +5,8 @@ import unicodedata
 
 import duckdb
 import pytest
-
 from conftest import to_cp1258
+
 from orchestration.ingest import frameworks, load
 
 FRAMEWORK = """\

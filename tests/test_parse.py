@@ -5,8 +5,8 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
-
 from conftest import to_cp1258
+
 from orchestration.ingest import parse
 
 HUE = "Thừa Thiên Huế"

@@ -1,11 +1,11 @@
 """Yearly partitions: one year's run rewrites only that year's rows, and years
 materialised out of order give the marts of a full run."""
 
-import duckdb
 import dagster as dg
+import duckdb
 import pytest
+from conftest import FIXTURES, materialize_all, query
 
-from conftest import query, FIXTURES, materialize_all
 from orchestration import annual
 from orchestration.partitions import discover_years, year_keys
 from orchestration.publish import MART_TABLES

@@ -5,7 +5,6 @@ from decimal import Decimal as D
 
 import dagster as dg
 import pytest
-
 from conftest import query
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-
 from conftest import FIXTURES, ROOT, point_at
+
 from orchestration.annual import RANGE_END, RANGE_START, register_years
 from orchestration.definitions import defs
 from orchestration.quality import SuiteError, build_checks, checks, expectations_dir, load_suites

@@ -12,9 +12,9 @@ from urllib.parse import unquote
 
 import dagster as dg
 import pytest
-
 from browser import Chromium, PageResult, _handle, ensure_chromium
 from conftest import ROOT
+
 from orchestration.quality import expectations_dir, load_suites
 
 ARTIFACTS = ROOT / "test-artifacts" / "quality-docs"

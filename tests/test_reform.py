@@ -17,8 +17,8 @@ from decimal import Decimal as D
 
 import duckdb
 import pytest
-
 from conftest import FIXTURES, materialize_all, query
+
 from orchestration.ingest import load
 
 REFORM = FIXTURES / "reform"

@@ -10,7 +10,6 @@ import zipfile
 from decimal import Decimal as D
 
 import pytest
-
 from browser import ensure_chromium, open_page
 from conftest import FIXTURES, materialize_all
 from reports_helpers import ARTIFACTS, annex_header, annex_rows, body_of, summary_text

@@ -25,7 +25,6 @@ from fractions import Fraction
 import duckdb
 import openpyxl
 import pytest
-
 from conftest import FIXTURES, materialize_all, query
 from reports_helpers import annex_header, annex_rows, annex_table, body_of, group_section, html_tables, summary_text
 

@@ -7,7 +7,6 @@ import unicodedata
 from decimal import Decimal as D
 
 import pytest
-
 from browser import ensure_chromium, open_page
 from conftest import query
 from reports_helpers import ARTIFACTS, annex_rows, body_of, summary_text, visible_text

@@ -13,7 +13,6 @@ from fractions import Fraction
 
 import duckdb
 import pytest
-
 from browser import ensure_chromium, open_page
 from conftest import query
 from reports_helpers import ARTIFACTS, annex_header, annex_rows, body_of, summary_text, visible_text

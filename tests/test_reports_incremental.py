@@ -11,7 +11,6 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-
 from conftest import FIXTURES, materialize_all
 
 from orchestration.reports.build import RECORD, build_reports

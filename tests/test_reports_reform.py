@@ -13,7 +13,6 @@ from decimal import Decimal as D
 
 import duckdb
 import pytest
-
 from browser import ensure_chromium, open_page
 from conftest import FIXTURES, materialize_all
 from reports_helpers import ARTIFACTS, annex_header, annex_table, body_of, summary_text, visible_text

@@ -4,8 +4,8 @@ partition of the year whose files appeared or changed, and adds a new year."""
 import shutil
 
 import dagster as dg
-
 from conftest import FIXTURES
+
 from orchestration.definitions import defs
 
 

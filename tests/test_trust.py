@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-
 from conftest import materialize_all, query
+
 from orchestration.ingest import load, xlsx
 
 UNITS = """unit_code,unit_name,unit_type,parent_code,valid_from,valid_to

@@ -1,8 +1,8 @@
 """Ingest: the registry, the frameworks and the submissions into the warehouse's `raw`
 schema. Asset keys match the dbt sources (`raw/<table>`), so lineage runs on into dbt."""
 
-import duckdb
 import dagster as dg
+import duckdb
 
 from ..partitions import single_run, year_keys, years_partitions
 from ..settings import Settings

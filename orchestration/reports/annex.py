@@ -21,7 +21,7 @@ edited quotePrefix, as Excel marks it when one types such text.
 """
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,7 +46,7 @@ STYLES = {
 HEADER_ROW = 4  # counted from 0, as XlsxWriter counts: below three title lines and a blank one (or a note)
 # XlsxWriter writes the creation time into the workbook: a fixed one (its parts' time in the
 # zip file is fixed too), so that the same marts give the same file
-CREATED = datetime(1980, 1, 1, tzinfo=timezone.utc)
+CREATED = datetime(1980, 1, 1, tzinfo=UTC)
 
 
 def number(value):

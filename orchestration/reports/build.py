@@ -289,7 +289,7 @@ def year_fingerprints(marts_path: Path) -> dict[int, str]:
     """Per year that has reports, what its reports are made from: its rows in the marts
     and the code that renders them."""
     return {
-        year: hashlib.sha256(f"{_code_version()} {digest}".encode("utf-8")).hexdigest()
+        year: hashlib.sha256(f"{_code_version()} {digest}".encode()).hexdigest()
         for year, digest in content.year_digests(marts_path).items()
     }
 
@@ -305,7 +305,7 @@ def _code_version() -> str:
     for path in sorted([*package.glob("*.py"), *TEMPLATES.glob("*.j2")]):
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     for library in ("duckdb", "jinja2", "markupsafe", "vl-convert-python"):
-        digest.update(f"{library}=={version(library)}\0".encode("utf-8"))
+        digest.update(f"{library}=={version(library)}\0".encode())
     return digest.hexdigest()
 
 

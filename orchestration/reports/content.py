@@ -243,9 +243,9 @@ def year_digests(path: Path) -> dict[int, str]:
         for table in REPORT_TABLES:
             first, last = source_years(table, year)
             for source in range(first, last + 1):
-                digest.update(f"{table} {source} {row_hashes[table].get(source, '-')}\n".encode("utf-8"))
+                digest.update(f"{table} {source} {row_hashes[table].get(source, '-')}\n".encode())
         if year - 1 in row_hashes["restated_ranking"]:  # what read_marts reads as UNITS_BEFORE, and more
-            digest.update(f"{UNITS_BEFORE} {row_hashes['provincial_ranking'].get(year - 1, '-')}\n".encode("utf-8"))
+            digest.update(f"{UNITS_BEFORE} {row_hashes['provincial_ranking'].get(year - 1, '-')}\n".encode())
         digests[year] = digest.hexdigest()
     return digests
 

@@ -1,3 +1,5 @@
+-- sqlfluff:exclude_rules:LT02
+-- (sqlfluff would pull the Jinja loop below out to column 0: it stays indented as the columns it makes)
 -- What the publications say about each criterion of a peer group (Hưng Yên 2018: "đơn vị
 -- đạt điểm cao nhất là Sở Tư pháp (95 điểm), tiếp đến là ... Đơn vị có điểm thấp nhất
 -- là ..."; "có 6 đơn vị đạt điểm tối đa"; "10 đơn vị ... 0 điểm"): the best, second and

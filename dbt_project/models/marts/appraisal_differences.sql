@@ -77,7 +77,11 @@ select
     cast(d.points_difference as decimal(18, 6)) as points_difference,
     d.indicators_compared,
     {{ period_start('d.year') }} as period_start
-from (select * from by_indicator union all select * from by_unit) as d
+from (
+    select * from by_indicator
+    union all
+    select * from by_unit
+) as d
 inner join units as u
     on u.framework_code = d.framework_code and u.year = d.year and u.unit_code = d.unit_code
 order by d.year, d.evaluator, d.unit_type, d.peer_group, d.unit_code, d.indicator_code nulls last

@@ -94,17 +94,19 @@ select
     word is not null as is_boolean_word,
     -- why an ambiguous value is held back: both readings, and what the file shows (a value
     -- that breaks its file's convention is evidence of the other: the file writes both)
-    case when value is null and (by_point is not null or by_comma is not null) then
-        '`' || trimmed || '` reads '
-        || coalesce({{ decimal_text('by_point') }}, 'as no number') || ' with a decimal point and '
-        || coalesce({{ decimal_text('by_comma') }}, 'as no number') || ' with a decimal comma, and '
-        || case
-            when point_values > 0 and comma_values > 0
-                then 'the file writes numbers both ways (' || point_values || ' with a decimal point as row '
-                    || point_row || ' `' || point_text || '`, ' || comma_values || ' with a decimal comma as row '
-                    || comma_row || ' `' || comma_text || '`)'
-            else 'no other value of the file shows which mark it uses'
-        end
+    case
+        when value is null and (by_point is not null or by_comma is not null) then
+            '`' || trimmed || '` reads '
+            || coalesce({{ decimal_text('by_point') }}, 'as no number') || ' with a decimal point and '
+            || coalesce({{ decimal_text('by_comma') }}, 'as no number') || ' with a decimal comma, and '
+            || case
+                when point_values > 0 and comma_values > 0
+                    then
+                        'the file writes numbers both ways (' || point_values || ' with a decimal point as row '
+                        || point_row || ' `' || point_text || '`, ' || comma_values || ' with a decimal comma as row '
+                        || comma_row || ' `' || comma_text || '`)'
+                else 'no other value of the file shows which mark it uses'
+            end
     end as reading_reason,
     note,
     value_type,

@@ -23,8 +23,10 @@ select
     max(c.parent_criterion_code) as parent_criterion_code,
     min(c.level) as level,
     bool_or(c.applicable) as applicable,
-    cast(sum(case when c.applicable then
-        {{ divide_exact('c.score', 'c.max_applicable', 12, operand_scale=6) }} end) as decimal(38, 12)) as index_sum,
+    cast(sum(case
+        when c.applicable then
+            {{ divide_exact('c.score', 'c.max_applicable', 12, operand_scale=6) }}
+    end) as decimal(38, 12)) as index_sum,
     count(case when c.applicable then 1 end) as index_count
 from successors as s
 inner join criteria as c

@@ -25,7 +25,9 @@ means as (
         max(p.pillar_name) as pillar_name,
         min(p.pillar_order) as pillar_order,
         count(*) as pillar_count,
-        cast(sum({{ divide_exact('p.score', 'p.max_applicable', 12, operand_scale=6) }}) as decimal(38, 12)) as index_sum,
+        cast(
+            sum({{ divide_exact('p.score', 'p.max_applicable', 12, operand_scale=6) }}) as decimal(38, 12)
+        ) as index_sum,
         count(p.max_applicable) filter (where p.max_applicable > 0) as index_count
     from successors as s
     inner join pillars as p

@@ -25,10 +25,11 @@ labels as (
     select g.*, '{{ var("not_ranked_label") }}' as rating, 999 as band_order
     from groups as g
     where exists (
-            select 1 from units as u
-            where u.year = g.year and u.evaluator = g.evaluator and u.unit_type = g.unit_type
-                and u.peer_group = g.peer_group and not u.ranked
-        )
+        select 1 from units as u
+        where
+            u.year = g.year and u.evaluator = g.evaluator and u.unit_type = g.unit_type
+            and u.peer_group = g.peer_group and not u.ranked
+    )
 )
 
 select

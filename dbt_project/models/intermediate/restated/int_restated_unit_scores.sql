@@ -28,7 +28,10 @@ bands as (
 band_sets as (
     select
         framework_code,
-        string_agg(concat_ws('|', rating, min_pct, coalesce(cast(min_criterion_pct as varchar), '-')), chr(10) order by band_order) as band_set
+        string_agg(
+            concat_ws('|', rating, min_pct, coalesce(cast(min_criterion_pct as varchar), '-')), chr(10)
+            order by band_order
+        ) as band_set
     from bands
     group by framework_code
 ),
@@ -92,7 +95,8 @@ floor_misses as (
     inner join criteria as c
         on c.year = r.year and c.evaluator = r.evaluator and c.unit_type = r.unit_type
         and c.peer_group = r.peer_group and c.unit_code = r.unit_code
-    where b.min_criterion_pct is not null
+    where
+        b.min_criterion_pct is not null
         and c.index_sum * 100 < cast(b.min_criterion_pct as decimal(38, 4)) * c.index_count
 ),
 
@@ -112,7 +116,8 @@ bands_met as (
     left join floor_misses as f
         on f.year = r.year and f.evaluator = r.evaluator and f.unit_type = r.unit_type
         and f.peer_group = r.peer_group and f.unit_code = r.unit_code and f.band_order = b.band_order
-    where r.ranked
+    where
+        r.ranked
         and r.index_sum * 100 >= cast(b.min_pct as decimal(38, 4)) * r.predecessor_count
         and f.band_order is null
 )

@@ -20,11 +20,15 @@ evaluated as (
 ),
 
 successors as (
-    select e.year, e.evaluator, e.unit_type, e.peer_group, e.framework_code, e.unit_code, l.successor_code, true as by_lineage
+    select
+        e.year, e.evaluator, e.unit_type, e.peer_group, e.framework_code, e.unit_code,
+        l.successor_code, true as by_lineage
     from evaluated as e
     inner join lineage as l on l.predecessor_code = e.unit_code and l.year = e.year + 1
     union all
-    select e.year, e.evaluator, e.unit_type, e.peer_group, e.framework_code, e.unit_code, e.unit_code, false
+    select
+        e.year, e.evaluator, e.unit_type, e.peer_group, e.framework_code, e.unit_code,
+        e.unit_code as successor_code, false as by_lineage
     from evaluated as e
     where not exists (select 1 from lineage as l where l.predecessor_code = e.unit_code and l.year = e.year + 1)
 ),

@@ -68,7 +68,8 @@ height_{{ height }} as (
         on c.framework_code = child.framework_code
         and c.criterion_code = child_criterion.parent_criterion_code
         and c.height = {{ height }}
-    group by child.framework_code, child.year, child.evaluator, child.unit_type, child.peer_group,
+    group by
+        child.framework_code, child.year, child.evaluator, child.unit_type, child.peer_group,
         child.unit_code, c.criterion_code
 )
 {%- endfor %},

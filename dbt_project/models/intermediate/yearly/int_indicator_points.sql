@@ -98,11 +98,12 @@ points as (
         case
             when v.value_status <> 'number' then 0
             when v.rule_type = 'score' then v.value
-            when v.rule_type = 'linear' then
-                case
-                    when v.value >= v.full_at then v.max_points
-                    else {{ multiply_divide_exact('v.max_points', 'v.value', 'v.full_at', 4) }}
-                end
+            when v.rule_type = 'linear'
+                then
+                    case
+                        when v.value >= v.full_at then v.max_points
+                        else {{ multiply_divide_exact('v.max_points', 'v.value', 'v.full_at', 4) }}
+                    end
             when v.rule_type = 'boolean' then case when v.value = 1 then v.max_points else 0 end
             when v.rule_type = 'steps' then coalesce(rs.points, 0)
             when v.rule_type = 'relative' then

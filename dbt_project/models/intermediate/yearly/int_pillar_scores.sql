@@ -60,7 +60,7 @@ ranks as (
         and p.pillar_code = s.pillar_code
         and p.ranked
         and cast(p.score as decimal(38, 6)) * s.max_applicable
-            > cast(s.score as decimal(38, 6)) * p.max_applicable
+        > cast(s.score as decimal(38, 6)) * p.max_applicable
     where s.ranked
     group by s.framework_code, s.year, s.unit_code, s.pillar_code
 )

@@ -64,19 +64,22 @@ checked as (
         case
             when s.row_problem is not null then s.row_problem
             when s.row_year is not null and trim(s.row_year) <> cast(s.year as varchar)
-                then 'the row says year ' || s.row_year || ' but the file is under submissions/'
+                then
+                    'the row says year ' || s.row_year || ' but the file is under submissions/'
                     || cast(s.year as varchar) || '/: held back'
             when s.stage is null
                 then 'unknown stage `' || s.stage_text || '`: expected tự đánh giá (self) or thẩm định (appraised)'
             when s.unit_code is null then 'no unit_code'
             when r.unit_code is null then 'unknown unit ' || s.unit_code || ': not in units/units.csv'
             when v.unit_code is null then 'unit ' || s.unit_code || ' is not valid in ' || cast(s.year as varchar)
-            when e.unit_code is null then 'no framework evaluates unit ' || s.unit_code || ' in ' || cast(s.year as varchar)
+            when e.unit_code is null
+                then 'no framework evaluates unit ' || s.unit_code || ' in ' || cast(s.year as varchar)
             when s.indicator_code is null then 'no indicator_code'
             when i.indicator_code is null
                 then 'unknown indicator ' || s.indicator_code || ' for framework ' || e.framework_code
             when d.copies is not null
-                then 'given ' || cast(d.copies as varchar) || ' times for this unit and year'
+                then
+                    'given ' || cast(d.copies as varchar) || ' times for this unit and year'
                     || case when s.stage = 'self' then ' as a self-assessment' else '' end
                     || ': every copy is held back'
             when s.value_status = 'invalid' then 'not a number: ' || s.value_text
@@ -85,28 +88,36 @@ checked as (
             when s.value >= 100000000000000000000
                 then 'value ' || s.value_text || ' is too large (20 digits or more before the decimal mark)'
             when i.rule_type = 'boolean' and (s.is_percent or s.value not in (0, 1))
-                then '`' || s.value_text || '` is not a yes/no answer for a yes/no indicator '
+                then
+                    '`' || s.value_text || '` is not a yes/no answer for a yes/no indicator '
                     || '(1/0, có/không, yes/no, true/false, đạt/không đạt)'
             when s.is_percent and i.unit is null
-                then '`' || s.value_text || '` is a percentage and indicator ' || s.indicator_code
+                then
+                    '`' || s.value_text || '` is a percentage and indicator ' || s.indicator_code
                     || ' declares no unit: it reads ' || {{ decimal_text('s.value * 0.01') }} || ' as a ratio or '
                     || {{ decimal_text('s.value') }} || ' as a percent (add unit: ratio or percent to the framework)'
             when s.is_percent and i.unit = 'ratio' and s.value * 10000 <> floor(s.value * 10000)
                 then '`' || s.value_text || '` has more decimals than a ratio of 6 decimals keeps'
             when s.is_percent and i.unit not in ('ratio', 'percent')
-                then '`' || s.value_text || '` is a percentage, but indicator ' || s.indicator_code
+                then
+                    '`' || s.value_text || '` is a percentage, but indicator ' || s.indicator_code
                     || ' is measured in ' || i.unit
             when not s.is_percent and i.unit = 'ratio' and s.value > 1
-                then 'value ' || s.value_text || ' is above 1 for indicator ' || s.indicator_code
+                then
+                    'value ' || s.value_text || ' is above 1 for indicator ' || s.indicator_code
                     || ', a ratio (0..1): write it as a percentage (' || s.value_text || '%) or a ratio'
             when i.unit = 'percent' and s.value > 100
-                then 'value ' || s.value_text || ' is above 100 % for indicator ' || s.indicator_code
+                then
+                    'value ' || s.value_text || ' is above 100 % for indicator ' || s.indicator_code
                     || ', a percentage'
             when s.is_boolean_word and i.rule_type <> 'boolean'
-                then '`' || s.value_text || '` is a yes/no answer, but indicator ' || s.indicator_code
+                then
+                    '`' || s.value_text || '` is a yes/no answer, but indicator ' || s.indicator_code
                     || ' is not a yes/no indicator'
             when i.rule_type = 'score' and s.value > i.max_points
-                then 'value ' || s.value_text || ' is above the indicator maximum ' || {{ decimal_text('i.max_points') }}
+                then
+                    'value ' || s.value_text || ' is above the indicator maximum '
+                    || {{ decimal_text('i.max_points') }}
             when s.value_status = 'missing' and s.stage = 'appraised' and sa.unit_code is not null
                 then 'no appraised value: the self-assessed value scores, provisionally'
             when s.value_status = 'missing' then 'missing value: scores 0'

@@ -26,7 +26,7 @@ ranks as (
         and p.peer_group = s.peer_group
         and p.ranked
         and cast(p.total_score as decimal(38, 6)) * s.max_applicable
-            > cast(s.total_score as decimal(38, 6)) * p.max_applicable
+        > cast(s.total_score as decimal(38, 6)) * p.max_applicable
     where s.ranked
     group by s.year, s.evaluator, s.unit_type, s.peer_group, s.unit_code
 )

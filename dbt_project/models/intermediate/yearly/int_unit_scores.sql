@@ -7,6 +7,8 @@
 -- scores and maxima are below 10^12 and percentages below 10^5, so every product fits.
 -- The total is over the top-level criteria; a required criterion at any level that is not
 -- applicable keeps the unit out of the ranking; a band's floor applies to the top level.
+-- Why a unit is not ranked: a stable code for machines (not_ranked_code) and the reason
+-- in Vietnamese as the reports print it (not_ranked_reason).
 with all_levels as (
     select * from {{ ref('int_criterion_scores') }}
     where {{ in_run_years('year') }}
@@ -22,7 +24,9 @@ inapplicable_required as (
         framework_code,
         year,
         unit_code,
-        string_agg(criterion_code || ' (' || criterion_name || ')', ', ' order by criterion_order) as criteria
+        -- named as published ("(3) Trang thông tin điện tử - nhóm 3.2: Dịch vụ công trực tuyến"):
+        -- the name carries the framework's numbering, in quotes as names hold ', ' and ':'
+        string_agg('“' || criterion_name || '”', ', ' order by criterion_order) as criteria
     from all_levels
     where required_for_rank and not applicable
     group by framework_code, year, unit_code
@@ -54,7 +58,8 @@ floor_misses as (
     select distinct c.framework_code, c.year, c.unit_code, b.band_order
     from criteria as c
     inner join bands as b on b.framework_code = c.framework_code
-    where b.min_criterion_pct is not null
+    where
+        b.min_criterion_pct is not null
         and c.applicable
         and cast(c.score as decimal(38, 6)) * 100 < cast(b.min_criterion_pct as decimal(38, 4)) * c.max_applicable
 ),
@@ -73,7 +78,8 @@ bands_met as (
     left join floor_misses as m
         on m.framework_code = t.framework_code and m.year = t.year
         and m.unit_code = t.unit_code and m.band_order = b.band_order
-    where t.max_applicable > 0
+    where
+        t.max_applicable > 0
         and cast(t.total_score as decimal(38, 6)) * 100 >= cast(b.min_pct as decimal(38, 4)) * t.max_applicable
         and m.band_order is null
 ),
@@ -83,8 +89,12 @@ scored as (
         t.*,
         t.max_applicable > 0 and ir.criteria is null as ranked,
         case
-            when t.max_applicable = 0 then 'no criterion is applicable'
-            when ir.criteria is not null then 'required criterion not applicable: ' || ir.criteria
+            when t.max_applicable = 0 then 'nothing_applicable'
+            when ir.criteria is not null then 'mandatory_not_applicable'
+        end as not_ranked_code,
+        case
+            when t.max_applicable = 0 then 'không có tiêu chí nào được áp dụng'
+            when ir.criteria is not null then 'tiêu chí bắt buộc không áp dụng: ' || ir.criteria
         end as not_ranked_reason,
         bm.rating
     from totals as t
@@ -109,6 +119,7 @@ select
     {{ divide_exact('total_score', 'max_applicable', 12, operand_scale=6) }} as index_fine,
     case when ranked then rating end as rating,
     ranked,
+    not_ranked_code,
     not_ranked_reason,
     provisional
 from scored
