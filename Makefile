@@ -10,12 +10,29 @@ export DAGSTER_HOME := $(abspath $(or $(DAGSTER_HOME),.dagster))
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print)
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: run test dev manifest clean
+.PHONY: run test dev manifest clean lock upgrade lint
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the locked versions (requirements.lock), then the project itself without
+# resolving again.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
+
+# The lock: every package pinned, resolved within pyproject.toml's ranges, for this
+# platform and Python 3.11. `make lock` after editing pyproject.toml keeps the other pins;
+# `make upgrade` takes the newest versions in range. Commit requirements.lock with the change.
+LOCK := $(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --annotation-style line -o requirements.lock
+lock: $(VENV)/.installed
+	$(LOCK)
+upgrade: $(VENV)/.installed
+	$(LOCK) --upgrade
+
+# ruff on the Python ([tool.ruff] in pyproject.toml), sqlfluff on the dbt models (.sqlfluff)
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint --nocolor dbt_project/models
 
 # A prepared manifest: code locations load it instead of parsing dbt at every start.
 $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
@@ -30,7 +47,7 @@ run: $(MANIFEST) | $(DAGSTER_HOME)
 	$(BIN)/python -m orchestration.annual
 	$(BIN)/python -m orchestration.summary
 
-test: $(MANIFEST)
+test: $(MANIFEST) lint
 	scripts/ensure-chromium >/dev/null  # Debian's chromium for the browser tests
 	$(BIN)/python -m pytest
 
