@@ -19,22 +19,22 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY = {"years": 2, "scale": 0.15, "seed": 7, "provinces": 3}
 LAST_LINE = re.compile(
     r"^bench: values=\d+ e2e_s=[\d.]+ floor_s=[\d.]+ ratio=[\d.]+ ingest_values_per_s=\d+ "
-    r"peak_rss_mb=\d+ one_year_s=([\d.]+|n/a)$"
+    r"peak_rss_mb=\d+ one_year_s=([\d.]+|n/a) demo_warm_s=([\d.]+|n/a)$"
 )
 
 
 @pytest.fixture(scope="module")
 def bench_run(tmp_path_factory):
     """One tiny run of the harness, kept: (its stdout, its figures, its working directory).
-    The fixed-overhead run and the one-year re-run are skipped to stay under a minute: each
-    is one more run of the same pipeline (the one-year path is `orchestration.annual.run`
+    The fixed-overhead run, the one-year re-run and the demo's runs are skipped to stay under
+    a minute: each is one more run of the same pipeline (the one-year path is `orchestration.annual.run`
     with years, which the partition tests cover)."""
     work = tmp_path_factory.mktemp("bench")
     figures = work / "figures.json"
     completed = subprocess.run(
         [sys.executable, "-m", "bench.run", "--years", str(TINY["years"]), "--scale", str(TINY["scale"]),
          "--seed", str(TINY["seed"]), "--provinces", str(TINY["provinces"]),
-         "--workdir", str(work), "--no-overhead", "--no-one-year", "--json", str(figures)],
+         "--workdir", str(work), "--no-overhead", "--no-one-year", "--no-demo", "--json", str(figures)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
