@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import dagster as dg
 import pytest
 from browser import Chromium, PageResult, _handle, ensure_chromium
-from conftest import ROOT
+from conftest import FIXTURES, ROOT, materialize_all
 
 from orchestration.quality import expectations_dir, load_suites
 
@@ -99,8 +99,17 @@ def open_offline(page: Path, screenshot: Path, timeout: float = 60) -> tuple[Pag
 
 
 @pytest.fixture(scope="module")
-def docs(mini_run):
-    _, published, _ = mini_run
+def mini(tmp_path_factory, module_monkeypatch):
+    """A run of its own (the shared mini run's instance and docs take other tests' runs):
+    (publish dir, instance)."""
+    instance = dg.DagsterInstance.ephemeral()
+    work = tmp_path_factory.mktemp("quality-docs")
+    return materialize_all(FIXTURES / "mini", work, module_monkeypatch, instance=instance), instance
+
+
+@pytest.fixture(scope="module")
+def docs(mini):
+    published, _ = mini
     return published / "quality"
 
 
@@ -173,8 +182,8 @@ def test_a_suite_page_draws_offline_in_chromium(docs):
     assert "score_pct" in shown["text"]
 
 
-def test_each_check_links_the_data_docs_by_a_file_url(mini_run):
-    _, published, instance = mini_run
+def test_each_check_links_the_data_docs_by_a_file_url(mini):
+    published, instance = mini
     (run,) = instance.get_runs()
     links = {
         entry.dagster_event.event_specific_data.check_name:
