@@ -21,12 +21,12 @@ AS_EVALUATED = {
 RESTATED = {
     "01": ("0.8241", 1, "01"),  # Hà Nội
     "46": ("0.7951", 2, "46"),  # Huế
-    "31": ("0.7857", 3, "30, 31"),  # Hải Phòng = Hải Dương + Hải Phòng
-    "79": ("0.7770", 4, "74, 77, 79"),  # TP.HCM = Bình Dương + Bà Rịa – Vũng Tàu + TP.HCM
+    "31": ("0.7857", 3, "30 | 31"),  # Hải Phòng = Hải Dương + Hải Phòng
+    "79": ("0.7770", 4, "74 | 77 | 79"),  # TP.HCM = Bình Dương + Bà Rịa – Vũng Tàu + TP.HCM
     "38": (None, 5, "38"),  # Thanh Hóa
     "11": (None, 6, "11"),  # Điện Biên
     "42": (None, 7, "42"),  # Hà Tĩnh
-    "48": ("0.7069", 17, "48, 49"),  # Đà Nẵng = Đà Nẵng + Quảng Nam: (0.8335 + 0.5803) / 2
+    "48": ("0.7069", 17, "48 | 49"),  # Đà Nẵng = Đà Nẵng + Quảng Nam: (0.8335 + 0.5803) / 2
 }
 
 
@@ -50,7 +50,7 @@ def test_dti_2024_restated_on_the_34_provinces(published):
         published, """select unit_code, index, rank, predecessor_codes from restated_ranking
                       where year = 2024 and evaluator = 'national' and unit_type = 'province'""")}
     assert len(restated) == 34
-    assert sum(len(codes.split(", ")) for _, _, codes in restated.values()) == 63  # every province once
+    assert sum(len(codes.split(" | ")) for _, _, codes in restated.values()) == 63  # every province once
     for code, (index, rank, predecessors) in RESTATED.items():
         assert restated[code][1:] == [rank, predecessors], code
         if index:

@@ -587,6 +587,20 @@ def test_unit_names_hold_no_control_characters(tmp_path, con, name, character):
     assert error == f"units/units.csv, row 4: unit_name contains the control or invisible character {character}"
 
 
+@pytest.mark.parametrize("name", ["Sở A | Sở B", "Sở Tư pháp |", "Sở|Tư pháp"])
+def test_a_unit_name_cannot_hold_the_marts_list_separator(tmp_path, con, name):
+    error = refused_registry(tmp_path, con, REGISTRY + f"46.B,{name},department,46,2000,\n")
+    assert error == (f"units/units.csv, row 4: unit_name {name!r} contains '|', which separates the names "
+                     "in the marts' lists (' | ')")
+
+
+def test_a_unit_name_may_hold_a_comma(tmp_path, con):
+    write(tmp_path / "units" / "units.csv", REGISTRY + '46.B,"Sở Văn hóa, Thể thao và Du lịch",department,46,2000,\n')
+    assert load.load_units(con, tmp_path) == 3
+    assert con.execute("select unit_name from raw.units where unit_code = '46.B'").fetchall() == [
+        ("Sở Văn hóa, Thể thao và Du lịch",)]
+
+
 def test_an_empty_unit_name_is_refused(tmp_path, con):
     error = refused_registry(tmp_path, con, REGISTRY + "46.B,  ,department,46,2000,\n")
     assert error == "units/units.csv, row 4: unit_name is empty"

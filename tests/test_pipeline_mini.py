@@ -51,7 +51,10 @@ def test_unit_with_required_criterion_not_applicable_is_scored_not_ranked(publis
     total, maximum, pct, rating, ranked, rank, *_, reason = ranking(published, 2017)["46.C"]
     assert (total, maximum, pct) == (D("7.2"), D(20), D("36.00"))
     assert (rating, ranked, rank) == (None, False, None)
-    assert "C2" in reason and "Dịch vụ công trực tuyến" in reason
+    assert reason == "tiêu chí bắt buộc không áp dụng: “Dịch vụ công trực tuyến”"
+    assert query(published, """select not_ranked_code, rating_label from provincial_ranking
+                                where year = 2017 and unit_code = '46.C'""") == [
+        ("mandatory_not_applicable", "Không xếp hạng")]
 
 
 def test_every_rule_type_from_indicator_values(published):
@@ -77,7 +80,7 @@ def test_year_over_year_rank_change(published):
         "46.G": (5, 5, 0),
     }
     assert "46.E" not in r  # valid only until 2017
-    assert r["46.C"][4] is False and "no criterion is applicable" in r["46.C"][8]
+    assert r["46.C"][4] is False and r["46.C"][8] == "không có tiêu chí nào được áp dụng"
 
 
 def test_rating_distribution_counts_all_units_and_its_change(published):

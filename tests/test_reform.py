@@ -43,7 +43,7 @@ def test_the_year_before_is_restated_on_the_next_years_units(published):
     assert restated == [
         ("01", "Tỉnh Một", "01", 1, D("0.9000"), D("90.00"), 1),  # no lineage row: itself
         ("40", "Thành phố Bốn", "04", 1, D("0.8000"), D("80.00"), 2),  # renamed with a new code
-        ("03", "Tỉnh Ba mới", "02, 03", 2, D("0.6000"), D("60.00"), 3),  # (0.5 + 0.7) / 2
+        ("03", "Tỉnh Ba mới", "02 | 03", 2, D("0.6000"), D("60.00"), 3),  # (0.5 + 0.7) / 2
         ("05", "Tỉnh Năm", "05", 1, D("0.6000"), D("60.00"), 3),  # ties share a rank
         ("61", "Tỉnh Sáu Bắc", "06", 1, D("0.2000"), D("20.00"), 5),  # a split: both successors
         ("62", "Tỉnh Sáu Nam", "06", 1, D("0.2000"), D("20.00"), 5),  # carry the predecessor's
@@ -113,7 +113,7 @@ def test_averages_compare_with_the_restated_means(published):
 def test_departments_of_a_merged_province_are_restated_under_its_successor(published):
     assert rows(published, """select unit_code, unit_name, predecessor_codes, index, rating, rank
                               from restated_ranking where evaluator = '03' order by rank""") == [
-        ("03.X", "Sở Văn hóa, Thể thao tỉnh Ba", "02.X, 03.X", D("0.8000"), "Tốt", 1),  # (.9 + .7) / 2
+        ("03.X", "Sở Văn hóa, Thể thao tỉnh Ba", "02.X | 03.X", D("0.8000"), "Tốt", 1),  # (.9 + .7) / 2
         ("03.Z", "Sở Z tỉnh Ba", "03.Z", D("0.6000"), "Khá", 2),
         ("03.Y", "Sở Y tỉnh Ba", "02.Y", D("0.4000"), "Yếu", 3),  # moved to the new evaluator
     ]
@@ -127,7 +127,7 @@ def test_communes_merged_within_a_province_compare_with_their_restated_predecess
     assert rows(published, """select unit_code, unit_name, predecessor_codes, index, rating, rank
                               from restated_ranking where evaluator = '05' order by rank""") == [
         ("05.C3", "Phường Ba, Bốn", "05.C3", D("0.7000"), "Khá", 1),
-        ("05.C12", "Xã Một Hai", "05.C1, 05.C2", D("0.6000"), "Khá", 2),  # (.8 + .4) / 2
+        ("05.C12", "Xã Một Hai", "05.C1 | 05.C2", D("0.6000"), "Khá", 2),  # (.8 + .4) / 2
     ]
     # as evaluated, 05.C3 was 2nd of three (after 05.C1): restated, it was 1st of two
     assert rows(published, """select unit_code, rank, rank_prev, rank_change, rank_prev_restated

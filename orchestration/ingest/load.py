@@ -67,6 +67,11 @@ FRAMEWORK_TABLES = {
     "pillar_criteria": "The top-level criteria of each pillar.",
 }
 REGISTRY_COLUMNS = ("unit_code", "unit_name", "unit_type", "parent_code", "valid_from", "valid_to")
+# The marts join lists of unit names in one text column with " | " (dbt macro list_separator;
+# names hold ", ": "Sở Văn hóa, Thể thao và Du lịch"), so no unit name may hold a "|": splitting
+# a list on the separator then gives back its names, exactly.
+LIST_SEPARATOR = " | "
+LIST_MARK = "|"
 LINEAGE_COLUMNS = ("predecessor_code", "successor_code", "year")
 SUBMISSION_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 
@@ -209,6 +214,9 @@ def _check_unit(record: tuple) -> None:
     character = frameworks.hidden_character(name)
     if character is not None:
         raise RegistryError(f"{where}: unit_name contains the control or invisible character U+{ord(character):04X}")
+    if LIST_MARK in name:
+        raise RegistryError(f"{where}: unit_name {name!r} contains {LIST_MARK!r}, which separates the names "
+                            f"in the marts' lists ({LIST_SEPARATOR!r})")
     if unit_type.lower() not in frameworks.UNIT_TYPES:
         raise RegistryError(f"{where}: unit_type {unit_type!r} is not one of {sorted(frameworks.UNIT_TYPES)}")
     for field, value in (("valid_from", valid_from), ("valid_to", valid_to)):

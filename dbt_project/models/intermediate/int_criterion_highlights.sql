@@ -6,7 +6,8 @@
 -- worst score among the units for which the criterion is applicable, ranked or not.
 -- Places are distinct scores, so units with equal scores share a place and are listed
 -- together ("đơn vị đạt điểm cao nhất gồm các đơn vị: ..."). Unit lists follow the
--- overall rank (unranked units last), then unit_code.
+-- overall rank (unranked units last), then unit_code, separated by ' | ' (macro
+-- list_separator: names hold ', '), as many names as the count beside them.
 with criteria as (
     select * from {{ ref('int_criterion_scores') }}
 ),
@@ -79,7 +80,7 @@ select
     max(case when {{ held }} then score end) as {{ place }}_score,
     {%- endif %}
     count(case when {{ held }} then 1 end) as {{ place }}_unit_count,
-    {{ dbt.listagg("case when " ~ held ~ " then unit_name end", "', '", in_list_order) }} as {{ place }}_units
+    {{ dbt.listagg("case when " ~ held ~ " then unit_name end", list_separator(), in_list_order) }} as {{ place }}_units
     {{- "," if not loop.last }}
     {%- endfor %}
 from placed

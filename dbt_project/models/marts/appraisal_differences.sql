@@ -63,6 +63,7 @@ select
     d.year,
     d.evaluator,
     d.unit_type,
+    {{ unit_type_label('d.unit_type') }} as unit_type_label,
     d.peer_group,
     d.unit_code,
     u.unit_name,

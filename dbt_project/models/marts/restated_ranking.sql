@@ -16,6 +16,7 @@ select
     r.evaluator,
     e.unit_name as evaluator_name,
     r.unit_type,
+    {{ unit_type_label('r.unit_type') }} as unit_type_label,
     r.peer_group,
     r.unit_code,
     r.unit_name,
@@ -25,7 +26,9 @@ select
     r.score_pct,
     r.index,
     r.rating,
+    {{ rating_label('r.rating', 'r.ranked') }} as rating_label,
     r.ranked,
+    r.not_ranked_code,
     r.not_ranked_reason,
     r.rank,
     {{ period_start('r.year') }} as period_start

@@ -15,6 +15,12 @@ scores as (
     where year + 1 in (select year from {{ ref('stg_lineage') }})
 ),
 
+-- the predecessors' names valid the year restated, for the reason a successor is not ranked
+evaluated as (
+    select * from {{ ref('int_evaluated_units') }}
+    where year + 1 in (select year from {{ ref('stg_lineage') }})
+),
+
 criteria as (
     select * from {{ ref('int_restated_criterion_scores') }}
     where level = 1 and applicable
@@ -49,15 +55,25 @@ means as (
         case when count(distinct b.band_set) = 1 and count(b.band_set) = count(*) then max(m.framework_code) end
             as band_framework_code,
         max(b.band_set) as band_set,
-        string_agg(m.predecessor_code, ', ' order by m.predecessor_code) as predecessor_codes,
+        string_agg(m.predecessor_code, {{ list_separator() }} order by m.predecessor_code) as predecessor_codes,
         count(*) as predecessor_count,
         -- null unless every predecessor has an index
         case when count(s.index_fine) = count(*) then cast(sum(s.index_fine) as decimal(38, 12)) end as index_sum,
-        string_agg(case when not s.ranked then m.predecessor_code end, ', ' order by m.predecessor_code)
-            as unranked_predecessors
+        -- the predecessors not ranked, and those without an index (no applicable criterion),
+        -- named in quotes (names hold ', ') for the reason
+        string_agg(
+            case when not s.ranked then '“' || coalesce(e.unit_name, m.predecessor_code) || '”' end, ', '
+            order by m.predecessor_code
+        ) as unranked_predecessors,
+        string_agg(
+            case when s.index_fine is null then '“' || coalesce(e.unit_name, m.predecessor_code) || '”' end, ', '
+            order by m.predecessor_code
+        ) as unscored_predecessors
     from successors as m
     inner join scores as s
         on s.framework_code = m.framework_code and s.year = m.year and s.unit_code = m.predecessor_code
+    left join evaluated as e
+        on e.framework_code = m.framework_code and e.year = m.year and e.unit_code = m.predecessor_code
     left join band_sets as b on b.framework_code = m.framework_code
     group by m.year, m.evaluator, m.unit_type, m.peer_group, m.unit_code
 ),
@@ -140,8 +156,13 @@ select
     b.rating,
     r.ranked,
     case
-        when r.index_sum is null then 'a predecessor has no applicable criterion'
-        when not r.ranked then 'a predecessor is not ranked: ' || r.unranked_predecessors
+        when r.index_sum is null then 'predecessor_nothing_applicable'
+        when not r.ranked then 'predecessor_not_ranked'
+    end as not_ranked_code,
+    case
+        when r.index_sum is null
+            then 'có đơn vị trước sắp xếp không có tiêu chí nào được áp dụng: ' || r.unscored_predecessors
+        when not r.ranked then 'có đơn vị trước sắp xếp không được xếp hạng: ' || r.unranked_predecessors
     end as not_ranked_reason,
     k.rank
 from ranked as r

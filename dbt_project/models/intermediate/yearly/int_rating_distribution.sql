@@ -23,7 +23,7 @@ labels as (
     from groups as g
     inner join bands as b on b.framework_code = g.framework_code
     union all
-    select g.*, '{{ var("not_ranked_label") }}' as rating, 999 as band_order
+    select g.*, {{ label_literal(var("not_ranked_label")) }} as rating, 999 as band_order
     from groups as g
     where exists (
         select 1 from units as u
@@ -44,5 +44,5 @@ from labels as l
 left join units as u
     on u.framework_code = l.framework_code
     and u.year = l.year
-    and case when u.ranked then u.rating else '{{ var("not_ranked_label") }}' end = l.rating
+    and {{ rating_label('u.rating', 'u.ranked') }} = l.rating
 group by l.year, l.evaluator, l.unit_type, l.peer_group, l.rating, l.band_order, l.group_units

@@ -2,6 +2,7 @@
 select
     year,
     unit_type,
+    {{ unit_type_label('unit_type') }} as unit_type_label,
     peer_group,
     unit_code,
     criterion_code,

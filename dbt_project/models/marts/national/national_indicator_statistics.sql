@@ -6,6 +6,7 @@ with statistics as (
 select
     year,
     unit_type,
+    {{ unit_type_label('unit_type') }} as unit_type_label,
     peer_group,
     criterion_code,
     criterion_name,

@@ -7,6 +7,7 @@ with pillars as (
 select
     year,
     unit_type,
+    {{ unit_type_label('unit_type') }} as unit_type_label,
     peer_group,
     unit_code,
     framework_code,

@@ -14,6 +14,7 @@ held_back as (
 select
     r.year,
     r.unit_type,
+    {{ unit_type_label('r.unit_type') }} as unit_type_label,
     r.peer_group,
     r.unit_code,
     u.unit_name,
@@ -23,7 +24,9 @@ select
     r.score_pct,
     r.index,
     r.rating,
+    {{ rating_label('r.rating', 'r.ranked') }} as rating_label,
     r.ranked,
+    r.not_ranked_code,
     r.not_ranked_reason,
     r.rank,
     r.rank_prev,

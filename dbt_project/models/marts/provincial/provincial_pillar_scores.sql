@@ -8,6 +8,7 @@ select
     year,
     evaluator as province_code,
     unit_type,
+    {{ unit_type_label('unit_type') }} as unit_type_label,
     peer_group,
     unit_code,
     framework_code,

@@ -14,6 +14,7 @@ select
     d.year,
     d.evaluator as province_code,
     d.unit_type,
+    {{ unit_type_label('d.unit_type') }} as unit_type_label,
     d.peer_group,
     d.rating,
     d.band_order,
