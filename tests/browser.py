@@ -3,7 +3,8 @@
 Chromium is driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`: no
 port, no extra package). Every request that is not a local file is blocked and recorded,
 so a test can assert that a page needs no network; script errors, console errors and
-dialogs (an injected `alert`) are collected; a full-page screenshot is kept.
+dialogs (an injected `alert`) are collected; a full-page screenshot is kept, or the page is
+printed to PDF as the browser's print dialog would (`print_page`).
 """
 
 import base64
@@ -163,32 +164,7 @@ def open_page(executable: str, page: Path, screenshot: Path, timeout: float = 60
     """Load `page`, wait until `body[data-charts]` is no longer "pending", and report."""
     result = PageResult()
     with Chromium(executable) as browser:
-        target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        for method, params in (
-            ("Runtime.enable", {}),
-            ("Log.enable", {}),
-            ("Page.enable", {}),
-            ("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}),
-            ("Emulation.setDeviceMetricsOverride",
-             {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}),
-        ):
-            browser.call(method, params, session)
-        browser.post("Page.navigate", {"url": page.resolve().as_uri()}, session)
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in browser.events(0.2):
-                _handle(browser, session, event, result)
-            state = browser.call("Runtime.evaluate", {
-                "expression": "document.body ? document.body.dataset.charts : null",
-                "returnByValue": True}, session)["result"].get("value")
-            if state not in (None, "pending"):
-                result.charts_state = state
-                break
-        else:
-            result.charts_state = "timeout"
-
+        session = load_page(browser, page, result, timeout, width)
         result.charts = browser.call("Runtime.evaluate", {"expression": CHART_PROBE, "returnByValue": True},
                                      session)["result"]["value"]
         size = browser.call("Page.getLayoutMetrics", {}, session)["cssContentSize"]
@@ -203,6 +179,53 @@ def open_page(executable: str, page: Path, screenshot: Path, timeout: float = 60
         for event in browser.events(0.3):  # anything logged while drawing the screenshot
             _handle(browser, session, event, result)
     return result
+
+
+def print_page(executable: str, page: Path, pdf: Path, timeout: float = 60, **options) -> PageResult:
+    """Load `page` as `open_page` does, once its charts are drawn print it as the browser's
+    print dialog would (Page.printToPDF, the page's own @page size and margins unless
+    `options` give others) and write the PDF to `pdf`."""
+    result = PageResult()
+    with Chromium(executable) as browser:
+        session = load_page(browser, page, result, timeout, 1280)
+        printed = browser.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True, **options},
+                               session, timeout=120)
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(base64.b64decode(printed["data"]))
+        for event in browser.events(0.3):
+            _handle(browser, session, event, result)
+    return result
+
+
+def load_page(browser: Chromium, page: Path, result: PageResult, timeout: float, width: int) -> str:
+    """Open `page` in a new target, blocking the network, until its charts are drawn (or
+    failed, or `timeout`); return the DevTools session."""
+    target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    for method, params in (
+        ("Runtime.enable", {}),
+        ("Log.enable", {}),
+        ("Page.enable", {}),
+        ("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}),
+        ("Emulation.setDeviceMetricsOverride",
+         {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}),
+    ):
+        browser.call(method, params, session)
+    browser.post("Page.navigate", {"url": page.resolve().as_uri()}, session)
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for event in browser.events(0.2):
+            _handle(browser, session, event, result)
+        state = browser.call("Runtime.evaluate", {
+            "expression": "document.body ? document.body.dataset.charts : null",
+            "returnByValue": True}, session)["result"].get("value")
+        if state not in (None, "pending"):
+            result.charts_state = state
+            break
+    else:
+        result.charts_state = "timeout"
+    return session
 
 
 # For each chart: whether vega-embed finished, and how many SVG marks it drew.

@@ -101,9 +101,10 @@ def test_hung_yen_2018_annex(reports):
 
 def test_binh_dinh_2018_shares_change_and_the_unit_not_ranked(reports):
     text = text_of(reports, 2018, "52")
-    assert "tỉ lệ mức Tốt tăng 20% (từ 40% lên 60%)" in text
-    assert "tỉ lệ mức Tốt tăng 27,27% (từ 36,36% lên 63,64%)" in text
-    assert "Ban Dân tộc không được xếp hạng tổng thể: tiêu chí bắt buộc không áp dụng" in text
+    assert "tỷ lệ mức Tốt tăng 20 điểm phần trăm (từ 40% lên 60%)" in text
+    assert "tỷ lệ mức Tốt tăng 27,27 điểm phần trăm (từ 36,36% lên 63,64%)" in text
+    assert ("Ban Dân tộc không được xếp hạng tổng thể: tiêu chí bắt buộc không áp dụng: “(3) Trang thông tin điện tử - "
+            "nhóm 3.2: Dịch vụ công trực tuyến”.") in text  # the marts' reason, as given
     rows = annex_rows(reports / "2018" / "52.xlsx")
     ethnic = rows["Ban Dân tộc"]
     assert ethnic["Xếp hạng"].value is None and ethnic["Xếp loại"].value == "Không xếp hạng"

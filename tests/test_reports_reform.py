@@ -14,11 +14,11 @@ from decimal import Decimal as D
 import duckdb
 import pytest
 from browser import ensure_chromium, open_page
-from conftest import FIXTURES, materialize_all
+from conftest import FIXTURES, materialize_all, query
 from reports_helpers import ARTIFACTS, annex_header, annex_table, body_of, summary_text, visible_text
 
 from orchestration.reports.build import build_year
-from orchestration.reports.content import REPORT_TABLES, not_ranked_reason, read_marts, year_digests
+from orchestration.reports.content import REPORT_TABLES, read_marts, year_digests
 
 NATIONAL_2024_RESTATED = (
     "Kết quả năm 2024 cũng được công bố tính lại trên 6 tỉnh, thành phố năm 2025: chỉ số của mỗi tỉnh, "
@@ -33,6 +33,8 @@ DEPARTMENTS_2024_RESTATED = (
     f"sắp xếp, và các cơ quan được xếp hạng lại với nhau; hợp nhất: {DEPARTMENTS_MERGED}."
 )
 PROVINCES_BASIS = "kết quả năm 2024 tính lại trên các tỉnh, thành phố năm 2025"
+# restated_ranking's reason for 03.Y had its predecessor not been ranked (see `renumbered`)
+Y_NOT_RANKED = "có đơn vị trước sắp xếp không được xếp hạng: “Sở Y tỉnh Hai”"
 DEPARTMENTS_BASIS = "kết quả năm 2024 tính lại trên các cơ quan năm 2025"
 # the provincial tables of a report, with the evaluating province's code (see test_a_new_province_code…)
 PROVINCIAL_TABLES = [t for t in REPORT_TABLES if t.startswith("provincial_")]
@@ -153,7 +155,7 @@ def test_annexes_of_2024_have_a_restated_sheet(reports):
     assert [[D(str(v)) if isinstance(v, (int, float)) else v for v in row] for row in rows] == [
         [D(1), "Tỉnh Một", D("0.9"), D(1), None, "01", None],
         [D(2), "Thành phố Bốn", D("0.8"), D(2), "Thành phố Bốn = Tỉnh Bốn", "04", None],
-        [D(3), "Tỉnh Ba mới", D("0.6"), D(3), "Tỉnh Ba mới (mới) = Tỉnh Hai + Tỉnh Ba", "02, 03", None],
+        [D(3), "Tỉnh Ba mới", D("0.6"), D(3), "Tỉnh Ba mới (mới) = Tỉnh Hai + Tỉnh Ba", "02 | 03", None],
         [D(4), "Tỉnh Năm", D("0.6"), D(3), None, "05", None],
         [D(5), "Tỉnh Sáu Bắc", D("0.2"), D(5), "Tỉnh Sáu Bắc = Tỉnh Sáu (chia tách)", "06", None],
         [D(6), "Tỉnh Sáu Nam", D("0.2"), D(5), "Tỉnh Sáu Nam = Tỉnh Sáu (chia tách)", "06", None],
@@ -163,7 +165,7 @@ def test_annexes_of_2024_have_a_restated_sheet(reports):
     _, header, *rows = annex_table(provincial, "Tính lại 2024 – Sở, ban, ngành")
     assert header[2:5] == ["Tỷ lệ (%) năm 2024 (tính lại)", "Xếp loại", "Xếp hạng"]
     assert [(row[1], row[2], row[3], row[4], row[5], row[6]) for row in rows] == [
-        ("Sở Văn hóa, Thể thao tỉnh Ba", 80, "Tốt", 1, DEPARTMENTS_MERGED, "02.X, 03.X"),
+        ("Sở Văn hóa, Thể thao tỉnh Ba", 80, "Tốt", 1, DEPARTMENTS_MERGED, "02.X | 03.X"),
         ("Sở Z tỉnh Ba", 60, "Khá", 2, None, "03.Z"),
         ("Sở Y tỉnh Ba", 40, "Yếu", 3, "Sở Y tỉnh Ba = Sở Y tỉnh Hai", "02.Y"),
     ]
@@ -218,14 +220,14 @@ def test_national_2025_says_its_comparisons_are_with_the_restated_2024(reports):
 def test_provincial_2025_shares_and_ranks_compare_with_the_restated_2024(reports):
     html = page(reports, 2025, "03")
     text = summary_text(html)
-    assert (f"So với {DEPARTMENTS_BASIS}, tỉ lệ mức Khá tăng 33,33% (từ 33,33% lên 66,67%), "
-            "tỉ lệ mức Yếu giảm 33,33% (từ 33,33% xuống 0%).") in text
+    assert (f"So với {DEPARTMENTS_BASIS}, tỷ lệ mức Khá tăng 33,33 điểm phần trăm (từ 33,33% lên 66,67%), "
+            "tỷ lệ mức Yếu giảm 33,33 điểm phần trăm (từ 33,33% xuống 0%).") in text
     assert (f"So với {DEPARTMENTS_BASIS}, tăng hạng nhiều nhất là Sở Z tỉnh Ba (từ thứ 2 lên thứ 1); "
             "giảm hạng nhiều nhất là Sở Văn hóa, Thể thao tỉnh Ba (từ thứ 1 xuống thứ 2).") in text
     section = sections(html)["khoi-department"]
     assert f"dựa trên {DEPARTMENTS_BASIS} (tỷ lệ điểm đạt của mỗi cơ quan là trung bình cộng" in section
     assert table(section, "distribution") == [
-        ["Xếp loại", "Số cơ quan", "Tỷ lệ (%)", "Tỷ lệ năm 2024 tính lại (%)", "Thay đổi (điểm %)"],
+        ["Xếp loại", "Số cơ quan", "Tỷ lệ (%)", "Tỷ lệ năm 2024 tính lại (%)", "Thay đổi (điểm phần trăm)"],
         ["Tốt", "1/3", "33,33", "33,33", "0,00"],
         ["Khá", "2/3", "66,67", "33,33", "+33,33"],
         ["Yếu", "0/3", "0,00", "33,33", "-33,33"],
@@ -241,7 +243,7 @@ def test_provincial_2025_shares_and_ranks_compare_with_the_restated_2024(reports
 def test_a_province_without_lineage_compares_as_evaluated(reports):
     html = page(reports, 2025, "01")
     text = summary_text(html)
-    assert "So với năm 2024, tỉ lệ mức Khá tăng 50% (từ 0% lên 50%)" in text
+    assert "So với năm 2024, tỷ lệ mức Khá tăng 50 điểm phần trăm (từ 0% lên 50%)" in text
     assert "So với năm trước, tăng hạng nhiều nhất là Sở B tỉnh Một" in text
     assert "tính lại" not in body_of(html)
     shares = specs(html)["g1-shares"]
@@ -279,7 +281,8 @@ def renumbered(published, tmp_path):
             con.execute(f"update {name} set province_code = '30' where year = 2025 and province_code = '03'")
         con.execute("update restated_ranking set evaluator = '30' where evaluator = '03'")
         con.execute("""update restated_ranking set ranked = false, rank = null, rating = null,
-                       not_ranked_reason = 'a predecessor is not ranked: 02.Y' where unit_code = '03.Y'""")
+                       rating_label = 'Không xếp hạng', not_ranked_code = 'predecessor_not_ranked',
+                       not_ranked_reason = $reason where unit_code = '03.Y'""", {"reason": Y_NOT_RANKED})
     return marts
 
 
@@ -292,20 +295,30 @@ def test_a_new_province_code_shows_the_restated_year_in_its_first_report(renumbe
     assert table(section, "restated")[1:] == [
         ["1", "Sở Văn hóa, Thể thao tỉnh Ba", "80,00", "Tốt", "1", DEPARTMENTS_MERGED],
         ["2", "Sở Z tỉnh Ba", "60,00", "Khá", "2", "–"],
-        ["3", "Sở Y tỉnh Ba có đơn vị trước sắp xếp không được xếp hạng: 02.Y", "40,00", "Không xếp hạng", "–",
+        ["3", f"Sở Y tỉnh Ba {Y_NOT_RANKED}", "40,00", "Không xếp hạng", "–",
          "Sở Y tỉnh Ba = Sở Y tỉnh Hai"],
     ]
     assert DEPARTMENTS_2024_RESTATED in summary_text(html)
     _, _, *rows = annex_table(tmp_path / "2025" / "30.xlsx", "Tính lại 2024 – Sở, ban, ngành")
     assert rows[2][1:5] == ["Sở Y tỉnh Ba", 40, "Không xếp hạng", None]
-    assert rows[2][-1] == "có đơn vị trước sắp xếp không được xếp hạng: 02.Y"
+    assert rows[2][-1] == Y_NOT_RANKED  # the marts' reason, printed as given
 
 
-def test_the_restated_reasons_in_vietnamese():
-    assert not_ranked_reason("a predecessor is not ranked: 48.C, 49") == \
-        "có đơn vị trước sắp xếp không được xếp hạng: 48.C, 49"
-    assert not_ranked_reason("a predecessor has no applicable criterion") == \
-        "có đơn vị trước sắp xếp không có tiêu chí nào được áp dụng"
+def test_the_restated_marts_give_their_labels_and_lists_in_print(published):
+    """restated_ranking as the reports print it: predecessor codes split on ' | ' into
+    predecessor_count codes, a rating_label never null, and a unit not ranked would have a
+    code and its Vietnamese reason (int_restated_unit_scores' dbt unit test words them)."""
+    rows = query(published, """select predecessor_codes, predecessor_count, rating, rating_label, ranked,
+                                     not_ranked_code, not_ranked_reason, unit_type, unit_type_label
+                              from restated_ranking""")
+    assert rows
+    for codes, count, rating, label, ranked, code, reason, unit_type, type_label in rows:
+        assert len(codes.split(" | ")) == count and ", " not in codes
+        assert label == (rating or "Không xếp loại") if ranked else label == "Không xếp hạng"
+        assert (code is None and reason is None) == ranked
+        assert type_label == {"province": "Tỉnh, thành phố", "department": "Sở, ban, ngành",
+                              "commune": "Xã, phường, thị trấn", "ministry": "Bộ, cơ quan ngang bộ"}[unit_type]
+    assert {("02 | 03", 2), ("02.X | 03.X", 2)} <= {(codes, count) for codes, count, *_ in rows}
 
 
 def test_a_years_digest_covers_the_restated_rows_and_names_it_reads(published, tmp_path):

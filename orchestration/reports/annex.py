@@ -20,7 +20,9 @@ takes "=…" for a formula), and marks text Excel would take for a formula once 
 edited quotePrefix, as Excel marks it when one types such text.
 """
 
+import math
 import os
+import textwrap
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -40,13 +42,20 @@ STYLES = {
     "subtitle": {"italic": True, **CENTRED},
     "note": {"italic": True, "align": "left", "valign": "top", "text_wrap": True},
     "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, **CENTRED},
-    # a table cell, by its number format ("General" for the text columns)
-    **{fmt: {"num_format": fmt, "border": 1} for fmt in ("General", POINTS, INDEX, WHOLE, CHANGE, SIGNED)},
+    # a table cell, by its number format ("General" for the text columns): text wraps inside
+    # its column (a long name or note does not spill over the next cells), rows aligned at the top
+    **{fmt: {"num_format": fmt, "border": 1, "valign": "top", "text_wrap": True}
+       for fmt in ("General", POINTS, INDEX, WHOLE, CHANGE, SIGNED)},
 }
 HEADER_ROW = 4  # counted from 0, as XlsxWriter counts: below three title lines and a blank one (or a note)
 # XlsxWriter writes the creation time into the workbook: a fixed one (its parts' time in the
 # zip file is fixed too), so that the same marts give the same file
 CREATED = datetime(1980, 1, 1, tzinfo=UTC)
+A4 = 9  # Excel's paper size code
+LINE = 15  # points a line of 11-point text takes in a row
+# How many characters of a style fit in one character of column width: the headers are bold,
+# the title larger and bold (the widths count characters of the workbook's 11-point font)
+CHARACTERS = {"header": 0.85, "title": 0.75, "subtitle": 0.95, "note": 0.95}
 
 
 def number(value):
@@ -125,7 +134,7 @@ def _provincial_sheet(worksheet, cells: _Cells, report: Report, group: Group) ->
     marked = bool(group.provisional)
     headers = (
         [("STT", 6), ("Cơ quan, đơn vị", 42)]
-        + [(f"{c['name']} (tối đa {vietnamese.points(c['max'])} điểm)", 14) for c in group.criteria]
+        + [(f"{c['name']} (tối đa {vietnamese.points(c['max'])} điểm)", 16) for c in group.criteria]
         + [("Tổng điểm", 10), ("Điểm tối đa", 10), ("Tỷ lệ (%)", 10), ("Xếp loại", 12), ("Xếp hạng", 9)]
         + ([(PROVISIONAL, 10)] if marked else []) + [("Ghi chú", 36)]
     )
@@ -153,7 +162,7 @@ def _index_sheet(worksheet, cells: _Cells, report: Report, group: Group) -> None
         unit_header = "Tỉnh, thành phố" if group.unit_type == "province" else "Cơ quan"
     else:
         unit_header = "Cơ quan, đơn vị"
-    rating = group.dti and group.rated  # the national annex of the old methods gave no band
+    rating = group.rated  # a framework with bands (the national ones of 2016–2019), not the DTI's
     marked = bool(group.provisional)
     headers = (
         [("STT", 6), (unit_header, 30)]
@@ -281,13 +290,14 @@ def _head(worksheet, cells: _Cells, report: Report, group: Group | Restated, hea
     ]
     if note:
         titles.append((note, "note"))
-        worksheet.set_row(3, 32)
-    worksheet.set_row(1, 32)  # written 32.25: XlsxWriter rounds a height to whole pixels (43)
+    table_width = sum(width for _, width in headers)
     for r, (text, style) in enumerate(titles):
         # merge_range writes its text with write(): the text is written again as text
         worksheet.merge_range(r, 0, r, last, "", cells.format(style))
         cells.text(worksheet, r, 0, text, style)
-    worksheet.set_row(HEADER_ROW, 60)
+        # a merged cell is never made taller to show its text: its height is set here
+        worksheet.set_row(r, _height(text, table_width, style, size=12 if style == "title" else 11))
+    worksheet.set_row(HEADER_ROW, max(_height(text, width, "header") for text, width in headers))
     for c, (text, _) in enumerate(headers):
         cells.text(worksheet, HEADER_ROW, c, text, "header")
     worksheet.freeze_panes(HEADER_ROW + 1, 2)  # the header and the STT and unit columns stay
@@ -309,14 +319,25 @@ def _write_row(worksheet, cells: _Cells, r: int, values: list, formats: list) ->
             raise TypeError(f"not an exact number: {value!r}")
 
 
+def _height(text: str, width: int, style: str, size: int = 11) -> float:
+    """The height in points of a row whose cell of `width` characters shows `text` wrapped
+    into lines, as Excel breaks them at spaces (an estimate on the safe side)."""
+    capacity = max(1, math.floor(width * CHARACTERS[style]) - 1)
+    lines = sum(len(textwrap.wrap(part, capacity, break_long_words=True)) or 1 for part in text.split("\n"))
+    return math.ceil(lines * LINE * size / 11) + 4
+
+
 def _finish(worksheet, width: int, count: int) -> None:
-    """The filter over the table, and the print settings: landscape, one page wide, the
-    header row on every page, openpyxl's margins."""
+    """The filter over the table, and the print settings: A4 landscape, one page wide (as
+    many long as it takes), the header row on every page, the page number at the foot. The
+    table rows have no height of their own: Excel and LibreOffice make a row as tall as its
+    wrapped text when they open the file."""
     if count:
         worksheet.autofilter(HEADER_ROW, 0, HEADER_ROW + count, width - 1)
-    worksheet.repeat_rows(HEADER_ROW)
+    worksheet.set_paper(A4)
     worksheet.set_landscape()
     worksheet.fit_to_pages(1, 0)
-    worksheet.set_margins(left=0.75, right=0.75, top=1, bottom=1)
-    worksheet.set_header(margin=0.5)
-    worksheet.set_footer(margin=0.5)
+    worksheet.repeat_rows(HEADER_ROW)
+    worksheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+    worksheet.set_footer("&R&P/&N", margin=0.3)
+    worksheet.set_header(margin=0.3)

@@ -58,6 +58,9 @@ WORKERS = 2
 YEAR = re.compile(r"[0-9]{4}")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 SUFFIXES = (".html", ".xlsx")
+# The indicator rules that have a level to reach (yes/no, steps): "đạt tối đa" says nothing
+# of a linear or measured value, whose cells show "–" instead
+MET_RULES = ("boolean", "steps")
 
 
 class UnsafeName(ValueError):
@@ -126,6 +129,7 @@ def environment() -> jinja2.Environment:
         indicator_sentence=content.indicator_sentence,
         comparison_note=content.comparison_note,
         gap_limit=content.GAPS,
+        met_rules=MET_RULES,
     )
     return env
 

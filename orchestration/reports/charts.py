@@ -175,16 +175,18 @@ def category_averages(year: int, group: content.Group) -> dict | None:
     years = [before, str(year)]
     return _top_level({
         "mark": {"type": "bar"},
+        # categories down the side, their full names on one line each: written along a
+        # horizontal axis they were slanted and cut ("…")
         "encoding": {
-            "x": _channel("Hạng mục:N", sort=names, title=None, axis={"labelAngle": -20, "labelLimit": 200}),
-            "xOffset": _channel("Năm:N", sort=years),
-            "y": _channel("Chỉ số trung bình:Q", scale={"domain": [0, 1]}),
+            "y": _channel("Hạng mục:N", sort=names, title=None, axis={"labelLimit": 0, "labelFontSize": 11}),
+            "yOffset": _channel("Năm:N", sort=years),
+            "x": _channel("Chỉ số trung bình:Q", scale={"domain": [0, 1]}),
             "color": _channel("Năm:N", sort=years, scale={"range": ["#90caf9", "#1565c0"]},
-                              legend={"orient": "bottom"}),
+                              legend={"orient": "bottom", "title": None}),
             "tooltip": _tooltip("Hạng mục:N", "Năm:N", _channel("Nhãn:N", title="Chỉ số trung bình")),
         },
-        "width": max(360, 90 * len(names)),
-        "height": 260,
+        "width": 320,
+        "height": {"step": 13},
         "title": f"Chỉ số trung bình theo {'chỉ số chính' if group.dti else 'hạng mục'} – {group.label}",
     }, values)
 

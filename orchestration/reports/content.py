@@ -64,6 +64,10 @@ PEER_GROUPS = {
 }
 GROUP_ORDER = ("department", "district", "commune", "province", "ministry", "co-dvc", "khong-dvc")
 NOT_RANKED = "Không xếp hạng"  # the marts' label for units scored but not ranked
+# The separator of the marts' lists of names and codes in one text column (dbt macro
+# list_separator; the registry refuses a unit name with "|"), and the highlights' lists.
+LIST_SEPARATOR = " | "
+NAME_LISTS = ("best_units", "second_units", "worst_units", "max_reached_units", "zero_units")
 PROVISIONAL = "tạm tính (chưa thẩm định)"  # a unit scored on some self-assessed value
 TOP = 5
 GAPS = 10  # the largest gaps between self-assessed and appraised points a group shows
@@ -273,21 +277,14 @@ def _ranking_order(row: dict) -> tuple:
     return (row["rank"] is None, row["rank"] or 0, row["unit_code"])
 
 
-def not_ranked_reason(reason: str | None) -> str:
-    """The marts give the reason in English; the publication needs it in Vietnamese."""
-    if not reason:
-        return ""
-    prefix = "required criterion not applicable: "
-    if reason.startswith(prefix):
-        return "tiêu chí bắt buộc không áp dụng: " + reason[len(prefix):]
-    if reason == "no criterion is applicable":
-        return "không có tiêu chí nào được áp dụng"
-    prefix = "a predecessor is not ranked: "  # restated_ranking
-    if reason.startswith(prefix):
-        return "có đơn vị trước sắp xếp không được xếp hạng: " + reason[len(prefix):]
-    if reason == "a predecessor has no applicable criterion":
-        return "có đơn vị trước sắp xếp không có tiêu chí nào được áp dụng"
-    return reason
+def split_list(value: str | None) -> list[str]:
+    """The names (or codes) of a list column of the marts, in order."""
+    return value.split(LIST_SEPARATOR) if value else []
+
+
+def _names_in_text(highlight: dict) -> dict:
+    """A highlights row with its lists of names written as the text prints them."""
+    return {**highlight, **{column: ", ".join(split_list(highlight[column])) or None for column in NAME_LISTS}}
 
 
 # ---------------------------------------------------------------- provincial reports
@@ -377,7 +374,7 @@ def _group(ranking: list[dict], scores: dict, highlights: list[dict], pillars: l
     unit_type, peer_group = ranking[0]["unit_type"], ranking[0]["peer_group"]
     label, noun, sheet = group_meta(unit_type, peer_group)
     nested = any(h["level"] > 1 for h in highlights)
-    highlights = sorted((h for h in highlights if h["level"] == 1), key=lambda h: h["criterion_order"])
+    highlights = sorted((_names_in_text(h) for h in highlights if h["level"] == 1), key=lambda h: h["criterion_order"])
     criteria = [
         {"code": h["criterion_code"], "name": h["criterion_name"], "max": h["max_score"]}
         for h in highlights
@@ -395,7 +392,7 @@ def _group(ranking: list[dict], scores: dict, highlights: list[dict], pillars: l
             "stt": number,
             "scores": [unit_scores.get(c["code"]) for c in criteria],
             "pillars": [pillar_scores.get((row["unit_code"], p["code"])) for p in pillar_list],
-            "note": not_ranked_reason(row["not_ranked_reason"]),
+            "note": row["not_ranked_reason"] or "",
         })
     rated = any(row["rating"] for row in ranking)
     return Group(unit_type, label, noun, sheet, criteria, rows, highlights=highlights, peer_group=peer_group,
@@ -483,7 +480,8 @@ def top_sentence(group: Group, top: int = TOP) -> str:
 
 
 def share_change_sentence(year: int, group: Group) -> str:
-    """'So với năm 2017, tỉ lệ mức Tốt tăng 20% (từ 40% lên 60%) …' (Bình Định 2018)."""
+    """'So với năm 2017, tỷ lệ mức Tốt tăng 20 điểm phần trăm (từ 40% lên 60%) …' (Bình Định
+    2018): a change of a share is in percentage points, not a percentage of the share."""
     changes = []
     for band in group.distribution:
         if band["share_pct_prev"] is None or band["change_pct"] is None or band["rating"] == NOT_RANKED:
@@ -492,10 +490,10 @@ def share_change_sentence(year: int, group: Group) -> str:
             continue
         direction = "tăng" if band["change_pct"] > 0 else "giảm"
         changes.append(
-            f"tỉ lệ mức {band['rating']} {direction} {vn.percent(abs(band['change_pct']))}% "
+            f"tỷ lệ mức {band['rating']} {direction} {vn.percent(abs(band['change_pct']))} điểm phần trăm "
             f"(từ {vn.percent(band['share_pct_prev'])}% lên {vn.percent(band['share_pct'])}%)"
             if band["change_pct"] > 0 else
-            f"tỉ lệ mức {band['rating']} {direction} {vn.percent(abs(band['change_pct']))}% "
+            f"tỷ lệ mức {band['rating']} {direction} {vn.percent(abs(band['change_pct']))} điểm phần trăm "
             f"(từ {vn.percent(band['share_pct_prev'])}% xuống {vn.percent(band['share_pct'])}%)"
         )
     if not changes:
@@ -799,7 +797,7 @@ def composition(row: dict, names: dict, split: set[str]) -> str:
     Nẵng + Quảng Nam" (the predecessors' names valid the year restated, in
     predecessor_codes order), "Thành phố Huế = Tỉnh Thừa Thiên Huế" for a rename, "…
     (chia tách)" for a part of a split unit; "" for a unit that carries on itself as it was."""
-    codes = row["predecessor_codes"].split(", ")
+    codes = split_list(row["predecessor_codes"])
     predecessors = [names.get((row["year"], code)) or code for code in codes]
     if len(codes) > 1:
         return f"{row['unit_name']} (mới) = " + " + ".join(predecessors)
@@ -822,14 +820,14 @@ def restated_groups(rows: list[dict], names: dict, groups: list[Group]) -> list[
         rated = any(row["rating"] for row in group_rows)
         seen, split = set(), set()
         for row in group_rows:
-            for code in row["predecessor_codes"].split(", "):
+            for code in split_list(row["predecessor_codes"]):
                 (split if code in seen else seen).add(code)
         restated = Restated(
             year=year, unit_type=unit_type, peer_group=peer_group, label=label, noun=noun, sheet=sheet,
             evaluator_name="" if national else (group_rows[0]["evaluator_name"] or group_rows[0]["evaluator"]),
             rows=[
                 {**row, "stt": number, "composition": composition(row, names, split),
-                 "note": not_ranked_reason(row["not_ranked_reason"])}
+                 "note": row["not_ranked_reason"] or ""}
                 for number, row in enumerate(group_rows, start=1)
             ],
             by_index=national or (evaluated.dti if evaluated else not rated),

@@ -10,7 +10,8 @@ Decimal comma and dot thousands (1.234,5). Which decimals a figure keeps follows
 * percentages at most two decimals, trailing zeros dropped ("89%", "88,33%"); indices at
   most four ("0,65", "0,7234").
 
-Tables print fixed decimals instead (points and percentages 2, indices 4), as annexes do.
+Tables print fixed decimals instead, one rule for every table as annexes do: points,
+percentages and an indicator's reported values 2, indices 4.
 Every rounding is half up, on the exact Decimal.
 """
 
