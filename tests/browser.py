@@ -159,7 +159,7 @@ class Chromium:
         return json.loads(message)
 
 
-def open_page(executable: str, page: Path, screenshot: Path, timeout: float = 60,
+def open_page(executable: str, page: Path, screenshot: Path, timeout: float = 150,
               width: int = 1280) -> PageResult:
     """Load `page`, wait until `body[data-charts]` is no longer "pending", and report."""
     result = PageResult()
@@ -181,7 +181,7 @@ def open_page(executable: str, page: Path, screenshot: Path, timeout: float = 60
     return result
 
 
-def print_page(executable: str, page: Path, pdf: Path, timeout: float = 60, **options) -> PageResult:
+def print_page(executable: str, page: Path, pdf: Path, timeout: float = 150, **options) -> PageResult:
     """Load `page` as `open_page` does, once its charts are drawn print it as the browser's
     print dialog would (Page.printToPDF, the page's own @page size and margins unless
     `options` give others) and write the PDF to `pdf`."""
