@@ -74,10 +74,13 @@ def mini_run(tmp_path_factory):
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
     """One materialisation of the demo input (data/) shared by the tests that read it:
-    (work dir, publish dir)."""
+    (work dir, publish dir, Dagster instance)."""
+    import dagster as dg
+
     work = tmp_path_factory.mktemp("demo")
+    instance = dg.DagsterInstance.ephemeral()
     with pytest.MonkeyPatch.context() as monkeypatch:
-        return work, materialize_all(DEMO_DATA, work, monkeypatch)
+        return work, materialize_all(DEMO_DATA, work, monkeypatch, instance=instance), instance
 
 
 @pytest.fixture(scope="module")

@@ -130,3 +130,10 @@ def test_descriptions_keep_their_placeholders_and_show_no_sql(webserver):
     text = visit(f"{webserver}/assets/marts/national_ranking", ["The Ministry's ranking"],
                  ARTIFACTS / "national-ranking.png")
     assert "The Ministry's ranking" in text and "Raw SQL" not in text and "{{" not in text
+
+
+def test_the_demo_run_is_recorded_under_annual_run(demo_run):
+    """`make run` on the demo input (data/, through orchestration.annual as the Makefile
+    runs it): one run, of the job annual_run, that succeeded."""
+    instance = demo_run[2]
+    assert [(run.job_name, run.is_success) for run in instance.get_runs()] == [("annual_run", True)]
