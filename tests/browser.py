@@ -167,17 +167,8 @@ def open_page(executable: str, page: Path, screenshot: Path, timeout: float = 15
         session = load_page(browser, page, result, timeout, width)
         result.charts = browser.call("Runtime.evaluate", {"expression": CHART_PROBE, "returnByValue": True},
                                      session)["result"]["value"]
-        size = browser.call("Page.getLayoutMetrics", {}, session)["cssContentSize"]
-        browser.call("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": min(int(size["height"]) + 1, 16000),
-            "deviceScaleFactor": 1, "mobile": False}, session)
-        shot = browser.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
-                            session, timeout=120)
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        screenshot.write_bytes(base64.b64decode(shot["data"]))
-        result.screenshot = screenshot
-        for event in browser.events(0.3):  # anything logged while drawing the screenshot
-            _handle(browser, session, event, result)
+        result.screenshot = full_screenshot(browser, session, screenshot, width)
+        drain(browser, session, result, 0.3)  # anything logged while drawing the screenshot
     return result
 
 
@@ -192,14 +183,23 @@ def print_page(executable: str, page: Path, pdf: Path, timeout: float = 150, **o
                                session, timeout=120)
         pdf.parent.mkdir(parents=True, exist_ok=True)
         pdf.write_bytes(base64.b64decode(printed["data"]))
-        for event in browser.events(0.3):
-            _handle(browser, session, event, result)
+        drain(browser, session, result, 0.3)
     return result
 
 
 def load_page(browser: Chromium, page: Path, result: PageResult, timeout: float, width: int) -> str:
     """Open `page` in a new target, blocking the network, until its charts are drawn (or
     failed, or `timeout`); return the DevTools session."""
+    session = navigate(browser, page, result, width)
+    state = wait_for(browser, session, result, "document.body ? document.body.dataset.charts : null",
+                     lambda value: value not in (None, "pending"), timeout)
+    result.charts_state = state if state not in (None, "pending") else "timeout"
+    return session
+
+
+def navigate(browser: Chromium, page: Path, result: PageResult, width: int) -> str:
+    """Open `page` in a new target `width` pixels wide, every request that is not a local
+    file blocked (and recorded in `result`); return the DevTools session."""
     target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     for method, params in (
@@ -212,20 +212,40 @@ def load_page(browser: Chromium, page: Path, result: PageResult, timeout: float,
     ):
         browser.call(method, params, session)
     browser.post("Page.navigate", {"url": page.resolve().as_uri()}, session)
+    return session
 
+
+def wait_for(browser: Chromium, session: str, result: PageResult, expression: str, done, timeout: float):
+    """Evaluate `expression` in the page until `done(value)` or `timeout` seconds, handling
+    what the page reports meanwhile; return the last value."""
+    value = None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for event in browser.events(0.2):
-            _handle(browser, session, event, result)
-        state = browser.call("Runtime.evaluate", {
-            "expression": "document.body ? document.body.dataset.charts : null",
-            "returnByValue": True}, session)["result"].get("value")
-        if state not in (None, "pending"):
-            result.charts_state = state
+        drain(browser, session, result, 0.2)
+        value = browser.call("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+                             session)["result"].get("value")
+        if done(value):
             break
-    else:
-        result.charts_state = "timeout"
-    return session
+    return value
+
+
+def drain(browser: Chromium, session: str, result: PageResult, seconds: float) -> None:
+    """Handle what the page reports (blocked requests, errors, dialogs) within `seconds`."""
+    for event in browser.events(seconds):
+        _handle(browser, session, event, result)
+
+
+def full_screenshot(browser: Chromium, session: str, path: Path, width: int) -> Path:
+    """A screenshot of the whole page (up to 16,000 pixels high), written to `path`."""
+    size = browser.call("Page.getLayoutMetrics", {}, session)["cssContentSize"]
+    browser.call("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": min(int(size["height"]) + 1, 16000),
+        "deviceScaleFactor": 1, "mobile": False}, session)
+    shot = browser.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+                        session, timeout=120)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
 
 
 # For each chart: whether vega-embed finished, and how many SVG marks it drew.

@@ -82,10 +82,23 @@ def annex_table(path: Path, title: str) -> list[list]:
     return [list(row) for row in worksheet.iter_rows(min_row=4, values_only=True)]
 
 
+def sections(html: str, kind: str = "group") -> dict[str, str]:
+    """A report's sections of a class, by id: a peer group's (`khoi-<peer group>`), a
+    restated ranking's (class restated: `tinh-lai-<year>-<peer group>`)."""
+    return dict(re.findall(rf'<section class="{re.escape(kind)}" id="([^"]+)">(.*?)</section>', body_of(html), re.S))
+
+
 def group_section(html: str, peer_group: str) -> str:
     """A peer group's section of a report (id khoi-<peer group>)."""
-    found = re.findall(rf'<section class="group" id="khoi-{re.escape(peer_group)}">(.*?)</section>', body_of(html), re.S)
-    assert len(found) == 1, f"{len(found)} sections of peer group {peer_group}"
+    found = sections(html).get(f"khoi-{peer_group}")
+    assert found is not None, f"no section of peer group {peer_group}"
+    return found
+
+
+def html_table(html: str, kind: str) -> list[list[str]]:
+    """The one table of class `kind` in `html` (see html_tables)."""
+    found = html_tables(html, kind)
+    assert len(found) == 1, f"{len(found)} tables of class {kind}"
     return found[0]
 
 

@@ -4,15 +4,13 @@ and in headless Chromium with every non-local request blocked their tables are d
 bootstrap-table. GE's own pages load those from CDNs, and offline show two "Clear Filters"
 buttons and nothing else."""
 
-import base64
 import re
-import time
 from pathlib import Path
 from urllib.parse import unquote
 
 import dagster as dg
 import pytest
-from browser import Chromium, PageResult, _handle, ensure_chromium
+from browser import Chromium, PageResult, drain, ensure_chromium, full_screenshot, navigate, wait_for
 from conftest import FIXTURES, ROOT, materialize_all
 
 from orchestration.quality import expectations_dir, load_suites
@@ -59,42 +57,14 @@ def open_offline(page: Path, screenshot: Path, timeout: float = 60) -> tuple[Pag
     and what the page shows."""
     result = PageResult()
     with Chromium(ensure_chromium()) as browser:
-        target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        for method, params in (
-            ("Runtime.enable", {}),
-            ("Log.enable", {}),
-            ("Page.enable", {}),
-            ("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}),
-            ("Emulation.setDeviceMetricsOverride",
-             {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False}),
-        ):
-            browser.call(method, params, session)
-        browser.post("Page.navigate", {"url": page.resolve().as_uri()}, session)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in browser.events(0.2):
-                _handle(browser, session, event, result)
-            state = browser.call("Runtime.evaluate", {
-                "expression": "document.readyState + ' ' + document.fonts.status",
-                "returnByValue": True}, session)["result"].get("value")
-            if state == "complete loaded":
-                break
-        else:
+        session = navigate(browser, page, result, 1400)
+        if wait_for(browser, session, result, "document.readyState + ' ' + document.fonts.status",
+                    lambda state: state == "complete loaded", timeout) != "complete loaded":
             pytest.fail(f"{page} did not finish loading in {timeout} s")
-        for event in browser.events(0.5):  # what the scripts run on load still report
-            _handle(browser, session, event, result)
+        drain(browser, session, result, 0.5)  # what the scripts run on load still report
         shown = browser.call("Runtime.evaluate", {"expression": PROBE, "returnByValue": True},
                              session)["result"]["value"]
-        size = browser.call("Page.getLayoutMetrics", {}, session)["cssContentSize"]
-        browser.call("Emulation.setDeviceMetricsOverride", {
-            "width": 1400, "height": min(int(size["height"]) + 1, 16000),
-            "deviceScaleFactor": 1, "mobile": False}, session)
-        shot = browser.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
-                            session, timeout=120)
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        screenshot.write_bytes(base64.b64decode(shot["data"]))
-        result.screenshot = screenshot
+        result.screenshot = full_screenshot(browser, session, screenshot, 1400)
     return result, shown
 
 

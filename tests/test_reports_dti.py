@@ -15,7 +15,8 @@ import duckdb
 import pytest
 from browser import ensure_chromium, open_page
 from conftest import query
-from reports_helpers import ARTIFACTS, annex_header, annex_rows, body_of, summary_text, visible_text
+from reports_helpers import ARTIFACTS, annex_header, annex_rows, body_of, html_table, summary_text
+from reports_helpers import sections as report_sections
 
 from orchestration.reports.build import build_year
 
@@ -41,18 +42,8 @@ def page(reports, year, code) -> str:
 
 
 def sections(html: str) -> dict[str, str]:
-    """Each peer group's section of a report, by its id (khoi-<peer group>)."""
-    return dict(re.findall(r'<section class="group" id="khoi-([^"]+)">(.*?)</section>', body_of(html), re.S))
-
-
-def table(section: str, kind: str) -> list[list[str]]:
-    """The rows of a section's table of class `kind`, each a list of its cells' text."""
-    found = re.findall(rf'<table class="{kind}">(.*?)</table>', section, re.S)
-    assert len(found) == 1, f"{len(found)} tables of class {kind}"
-    return [
-        [visible_text(cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", found[0], re.S)
-    ]
+    """Each peer group's section of a report, by its peer group (id khoi-<peer group>)."""
+    return {key.removeprefix("khoi-"): section for key, section in report_sections(html).items()}
 
 
 def by_unit(rows: list[list[str]]) -> dict[str, list[str]]:
@@ -91,7 +82,7 @@ def test_the_dti_years_have_their_reports_and_titles(reports):
 def test_national_2022_main_indicators_and_index(reports):
     html = page(reports, 2022, "national")
     assert list(sections(html)) == ["province"]
-    rows = table(sections(html)["province"], "ranking")
+    rows = html_table(sections(html)["province"], "ranking")
     # only the main indicators (level 1) are columns, none of their components
     assert rows[0] == ["STT", "Tỉnh, thành phố", *MAIN_INDICATORS_2022, "Chỉ số DTI", "Xếp hạng", "Năm trước", "Thay đổi"]
     assert rows[1] == ["1", "Đà Nẵng", *DA_NANG_2022, "0,8002", "1", "–", "–"]
@@ -111,7 +102,7 @@ def test_national_2022_speaks_of_no_rating(reports):
 
 
 def test_national_2022_averages_per_main_indicator(reports, published):
-    rows = table(sections(page(reports, 2022, "national"))["province"], "averages")
+    rows = html_table(sections(page(reports, 2022, "national"))["province"], "averages")
     assert rows[0] == ["Chỉ số chính", "Năm 2021", "Năm 2022", "Thay đổi", "Số tỉnh, thành phố"]
     assert [row[0] for row in rows[1:]] == ["Chỉ số tổng thể", *MAIN_INDICATORS_2022]
     assert rows[1][2] == "0,5706" and rows[2] == ["Nhận thức số", "", "0,7119", "", "63"]
@@ -124,7 +115,7 @@ def test_national_2022_averages_per_main_indicator(reports, published):
 
 def test_national_2022_pillars(reports):
     html = page(reports, 2022, "national")
-    rows = table(sections(html)["province"], "pillars")
+    rows = html_table(sections(html)["province"], "pillars")
     assert rows[0] == ["STT", "Tỉnh, thành phố", "Chính quyền số", "Kinh tế số", "Xã hội số"]
     assert by_unit(rows)["Đà Nẵng"][2:] == ["0,8638", "1", "–", "0,8473", "1", "–", "0,7864", "1", "–"]
     assert ("Dẫn đầu trụ cột Chính quyền số là Đà Nẵng (0,8638); trụ cột Kinh tế số là Đà Nẵng (0,8473); "
@@ -147,9 +138,9 @@ def test_national_2022_annex(reports):
 
 def test_national_2020_pillars_of_bac_ninh(reports):
     html = page(reports, 2020, "national")
-    rows = by_unit(table(sections(html)["province"], "pillars"))
+    rows = by_unit(html_table(sections(html)["province"], "pillars"))
     assert rows["Bắc Ninh"][2:] == ["0,4449", "3", "–", "0,3668", "10", "–", "0,4052", "7", "–"]
-    ranking = by_unit(table(sections(html)["province"], "ranking"))
+    ranking = by_unit(html_table(sections(html)["province"], "ranking"))
     assert ranking["Bắc Ninh"][-4:-2] == ["0,4096", "3"] and ranking["Đà Nẵng"][-4:-2] == ["0,4874", "1"]
     assert "Dẫn đầu trụ cột Chính quyền số là Đà Nẵng (0,4942)" in summary_text(html)
     bac_ninh = annex_rows(reports / "2020" / "national.xlsx")["Bắc Ninh"]
@@ -163,8 +154,8 @@ def test_national_2020_ministries_in_two_peer_groups(reports):
     assert list(groups) == ["province", "co-dvc", "khong-dvc"]
     assert "<h2>Khối các bộ, cơ quan ngang bộ có cung cấp dịch vụ công</h2>" in groups["co-dvc"]
     assert "<h2>Khối các bộ, cơ quan ngang bộ không cung cấp dịch vụ công</h2>" in groups["khong-dvc"]
-    with_services = table(groups["co-dvc"], "ranking")
-    without = table(groups["khong-dvc"], "ranking")
+    with_services = html_table(groups["co-dvc"], "ranking")
+    without = html_table(groups["khong-dvc"], "ranking")
     # each group is ranked on its own: the ranks restart
     assert with_services[1][1] == "Bộ Tài chính" and with_services[1][-4:-2] == ["0,4944", "1"]
     assert without[1][1] == "Đài Truyền hình Việt Nam" and without[1][-4:-2] == ["0,2995", "1"]
@@ -198,24 +189,24 @@ def test_thua_thien_hue_2023_departments_and_communes(reports):
     assert ("Dẫn đầu trụ cột Chính quyền số là Ủy ban nhân dân phường Phú Hội (0,8996); trụ cột Kinh tế số là "
             "Ủy ban nhân dân phường Vĩnh Ninh (0,8738)") in text
 
-    departments = table(groups["department"], "ranking")
+    departments = html_table(groups["department"], "ranking")
     assert departments[0][-6:] == ["Tổng điểm", "Điểm tối đa", "Chỉ số DTI", "Xếp loại", "Xếp hạng", "So với năm trước"]
     assert departments[1][1] == "Sở Thông tin và Truyền thông"
     assert departments[1][-5:-1] == ["1.000,00", "0,9045", "Tốt", "1"]
-    communes = by_unit(table(groups["commune"], "ranking"))
+    communes = by_unit(html_table(groups["commune"], "ranking"))
     assert communes["Ủy ban nhân dân phường Phú Hội"][2:] == [
         "0,8429", "0,8064", "0,8236", "0,8431", "0,9814", "1,0000", "0,8562", "0,9315",
         "897,90", "1.000,00", "0,8979", "Tốt", "1", "–"]
     assert communes["Ủy ban nhân dân thị trấn A Lưới"][-3:-1] == ["Yếu", "14"]
     # pillars: the communes' framework has them, the departments' has not
     assert 'class="pillars"' not in groups["department"]
-    pillars = by_unit(table(groups["commune"], "pillars"))
+    pillars = by_unit(html_table(groups["commune"], "pillars"))
     assert pillars["Ủy ban nhân dân phường Phú Hội"][2:] == ["0,8996", "1", "–", "0,8587", "3", "–", "0,8761", "2", "–"]
     assert len(pillars) == 14
 
 
 def test_thua_thien_hue_2023_averages_per_main_indicator(reports, published):
-    rows = table(sections(page(reports, 2023, "46"))["commune"], "averages")
+    rows = html_table(sections(page(reports, 2023, "46"))["commune"], "averages")
     assert rows[0] == ["Chỉ số chính", "Năm 2022", "Năm 2023", "Thay đổi", "Số đơn vị"]
     assert len(rows) == 1 + 8
     # as national_category_averages computes it: points over applicable maxima, half up
@@ -261,7 +252,7 @@ def test_a_provincial_dti_framework_without_bands(published, tmp_path):
     text = summary_text(html)
     assert "Khối các sở, ban, ngành có 20 cơ quan được đánh giá." in text
     assert "Sở Thông tin và Truyền thông xếp thứ nhất với chỉ số 0,9045" in text
-    communes = table(sections(html)["commune"], "ranking")
+    communes = html_table(sections(html)["commune"], "ranking")
     assert communes[0][-5:] == ["Tổng điểm", "Điểm tối đa", "Chỉ số DTI", "Xếp hạng", "So với năm trước"]
     assert communes[1][-3:-1] == ["0,8979", "1"]
     assert "-shares" not in body_of(html)

@@ -15,7 +15,16 @@ import duckdb
 import pytest
 from browser import ensure_chromium, open_page
 from conftest import FIXTURES, materialize_all, query
-from reports_helpers import ARTIFACTS, annex_header, annex_table, body_of, summary_text, visible_text
+from reports_helpers import (
+    ARTIFACTS,
+    annex_header,
+    annex_table,
+    body_of,
+    html_table,
+    sections,
+    summary_text,
+    visible_text,
+)
 
 from orchestration.reports.build import build_year
 from orchestration.reports.content import REPORT_TABLES, read_marts, year_digests
@@ -54,21 +63,6 @@ def page(reports, year, code) -> str:
     return (reports / str(year) / f"{code}.html").read_text(encoding="utf-8")
 
 
-def sections(html: str, kind: str = "group") -> dict[str, str]:
-    """The report's sections of a class (a peer group's: khoi-<peer group>; a restated
-    ranking's: tinh-lai-<year>-<peer group>), by id."""
-    return dict(re.findall(rf'<section class="{kind}" id="([^"]+)">(.*?)</section>', body_of(html), re.S))
-
-
-def table(section: str, kind: str) -> list[list[str]]:
-    found = re.findall(rf'<table class="{kind}">(.*?)</table>', section, re.S)
-    assert len(found) == 1, f"{len(found)} tables of class {kind}"
-    return [
-        [visible_text(cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", found[0], re.S)
-    ]
-
-
 def specs(html: str) -> dict[str, dict]:
     return {chart: json.loads(spec) for chart, spec in re.findall(
         r'<script type="application/json" id="spec-([^"]+)">(.*?)</script>', body_of(html), re.S)}
@@ -81,7 +75,7 @@ def test_national_2024_shows_the_ranking_as_evaluated_and_restated(reports):
     groups = sections(html)
     assert list(groups) == ["khoi-province", "khoi-ministry"]
     # as evaluated: the six provinces of 2024 under their 2024 names
-    evaluated = table(groups["khoi-province"], "ranking")
+    evaluated = html_table(groups["khoi-province"], "ranking")
     assert [(row[1], row[-4], row[-3]) for row in evaluated[1:]] == [
         ("Tỉnh Một", "0,9000", "1"), ("Tỉnh Bốn", "0,8000", "2"), ("Tỉnh Ba", "0,7000", "3"),
         ("Tỉnh Năm", "0,6000", "4"), ("Tỉnh Hai", "0,5000", "5"), ("Tỉnh Sáu", "0,2000", "6")]
@@ -92,7 +86,7 @@ def test_national_2024_shows_the_ranking_as_evaluated_and_restated(reports):
     section = restated["tinh-lai-2024-province"]
     assert ("<h2>Khối các tỉnh, thành phố trực thuộc Trung ương: kết quả năm 2024 tính lại trên các tỉnh, "
             "thành phố năm 2025</h2>") in section
-    assert table(section, "restated") == [
+    assert html_table(section, "restated") == [
         ["STT", "Tỉnh, thành phố", "Chỉ số DTI năm 2024 (tính lại)", "Xếp hạng", "Đơn vị trước sắp xếp"],
         ["1", "Tỉnh Một", "0,9000", "1", "–"],
         ["2", "Thành phố Bốn", "0,8000", "2", "Thành phố Bốn = Tỉnh Bốn"],
@@ -114,10 +108,10 @@ def test_national_2024_summary_says_it_is_published_restated_too(reports):
 
 def test_provincial_2024_report_of_the_continuing_code_shows_its_departments_restated(reports):
     html = page(reports, 2024, "03")
-    evaluated = table(sections(html)["khoi-department"], "ranking")
+    evaluated = html_table(sections(html)["khoi-department"], "ranking")
     assert [row[1] for row in evaluated[1:]] == ["Sở Văn hóa, Thể thao tỉnh Ba", "Sở Z tỉnh Ba"]
     section = sections(html, "restated")["tinh-lai-2024-department"]
-    assert table(section, "restated") == [
+    assert html_table(section, "restated") == [
         ["STT", "Cơ quan, đơn vị", "Tỷ lệ (%) năm 2024 (tính lại)", "Xếp loại", "Xếp hạng", "Đơn vị trước sắp xếp"],
         ["1", "Sở Văn hóa, Thể thao tỉnh Ba", "80,00", "Tốt", "1", DEPARTMENTS_MERGED],
         ["2", "Sở Z tỉnh Ba", "60,00", "Khá", "2", "–"],
@@ -132,7 +126,7 @@ def test_provincial_2024_report_of_the_continuing_code_shows_its_departments_res
 
 def test_communes_merged_within_an_untouched_province_are_restated_in_its_reports(reports):
     section = sections(page(reports, 2024, "05"), "restated")["tinh-lai-2024-commune"]
-    assert [row[1:] for row in table(section, "restated")[1:]] == [
+    assert [row[1:] for row in html_table(section, "restated")[1:]] == [
         ["Phường Ba, Bốn", "70,00", "Khá", "1", "–"],
         ["Xã Một Hai", "60,00", "Khá", "2", "Xã Một Hai (mới) = Xã Một + Xã Hai"],
     ]
@@ -196,13 +190,13 @@ def test_national_2025_says_its_comparisons_are_with_the_restated_2024(reports):
     assert ('<p class="note restated-basis">Các so sánh với năm 2024 của khối các tỉnh, thành phố trực thuộc '
             f"Trung ương dựa trên {PROVINCES_BASIS} (chỉ số của mỗi tỉnh, thành phố là trung bình cộng chỉ số "
             "năm 2024 của các đơn vị trước sắp xếp), không phải kết quả năm 2024 như đã đánh giá.</p>") in province
-    ranking = table(province, "ranking")
+    ranking = html_table(province, "ranking")
     assert ranking[0][-3:] == ["Xếp hạng", "Năm 2024 (tính lại)", "Thay đổi"]
     assert ranking[1][1] == "Tỉnh Ba mới" and ranking[1][-3:] == ["1", "3", "▲ 2"]
-    assert table(province, "averages")[0][:3] == ["Chỉ số chính", "Năm 2024 (tính lại)", "Năm 2025"]
-    assert table(province, "averages")[1][:3] == ["Chỉ số tổng thể", "0,5500", "0,6417"]
+    assert html_table(province, "averages")[0][:3] == ["Chỉ số chính", "Năm 2024 (tính lại)", "Năm 2025"]
+    assert html_table(province, "averages")[1][:3] == ["Chỉ số tổng thể", "0,5500", "0,6417"]
     ministry = groups["khoi-ministry"]
-    assert "restated-basis" not in ministry and table(ministry, "ranking")[0][-2] == "Năm trước"
+    assert "restated-basis" not in ministry and html_table(ministry, "ranking")[0][-2] == "Năm trước"
     charts = specs(html)
     assert {v["Năm"] for v in charts["g1-averages"]["data"]["values"]} == {"2024 (tính lại)", "2025"}
     assert charts["g1-movement"]["layer"][0]["encoding"]["x"]["title"] == "Xếp hạng (năm 2024 tính lại → năm 2025)"
@@ -226,13 +220,13 @@ def test_provincial_2025_shares_and_ranks_compare_with_the_restated_2024(reports
             "giảm hạng nhiều nhất là Sở Văn hóa, Thể thao tỉnh Ba (từ thứ 1 xuống thứ 2).") in text
     section = sections(html)["khoi-department"]
     assert f"dựa trên {DEPARTMENTS_BASIS} (tỷ lệ điểm đạt của mỗi cơ quan là trung bình cộng" in section
-    assert table(section, "distribution") == [
+    assert html_table(section, "distribution") == [
         ["Xếp loại", "Số cơ quan", "Tỷ lệ (%)", "Tỷ lệ năm 2024 tính lại (%)", "Thay đổi (điểm phần trăm)"],
         ["Tốt", "1/3", "33,33", "33,33", "0,00"],
         ["Khá", "2/3", "66,67", "33,33", "+33,33"],
         ["Yếu", "0/3", "0,00", "33,33", "-33,33"],
     ]
-    assert table(section, "ranking")[0][-1] == "So với năm 2024 (tính lại)"
+    assert html_table(section, "ranking")[0][-1] == "So với năm 2024 (tính lại)"
     # the pie of 2024 is the restated shares, not Tỉnh Ba's own 2024 (its two departments Khá)
     shares = specs(html)["g1-shares"]
     before = {v["Xếp loại"]: v["Tỷ lệ (%)"] for v in shares["data"]["values"] if v["Năm"] == "Năm 2024 (tính lại)"}
@@ -292,7 +286,7 @@ def test_a_new_province_code_shows_the_restated_year_in_its_first_report(renumbe
     html = (tmp_path / "2025" / "30.html").read_text(encoding="utf-8")
     section = sections(html, "restated")["tinh-lai-2024-department"]
     # the predecessors' names are 2024's, read from the year before
-    assert table(section, "restated")[1:] == [
+    assert html_table(section, "restated")[1:] == [
         ["1", "Sở Văn hóa, Thể thao tỉnh Ba", "80,00", "Tốt", "1", DEPARTMENTS_MERGED],
         ["2", "Sở Z tỉnh Ba", "60,00", "Khá", "2", "–"],
         ["3", f"Sở Y tỉnh Ba {Y_NOT_RANKED}", "40,00", "Không xếp hạng", "–",
