@@ -16,140 +16,203 @@ How the points are made (all exact decimals, random.Random with a fixed seed):
 * the other units get distinct totals in the places their published ranks leave them;
 * split() then spreads a node's points over its children, never above a child's maximum
   (so no cap bites unless on purpose) and exactly: children's points add up to the parent's.
-Stdlib only; YAML is written as text (and read back by a reader for exactly this subset).
+Stdlib only, with the helpers of scripts/demo_common.py (the trees are written as outlines, YAML
+as text and read back by a reader for exactly this subset).
 """
 import csv
-import decimal
-import json
 import random
-import re
 import sys
 import unicodedata
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP
+from decimal import ROUND_CEILING, ROUND_DOWN
 from decimal import Decimal as D
 from fractions import Fraction
 from pathlib import Path
 
-decimal.getcontext().prec = 60
+from demo_common import (
+    CENT,
+    CODE,
+    HALF,
+    PILLARS_22,
+    C,
+    I,
+    capacity,
+    distinct,
+    fmt,
+    framework,
+    framework_row,
+    leaves,
+    mains,
+    outline,
+    overlapping,
+    pillars_22,
+    print_table,
+    q4,
+    rank,
+    read_values,
+    read_yaml,
+    root,
+    score,
+    split,
+    strength,
+    structure_problems,
+    write_framework,
+    write_submissions,
+)
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = 20200922
-HALF, CENT = D("0.00005"), D("0.01")
-CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 BANDS = [("Tốt", 80), ("Khá", 65), ("Trung bình", 50), ("Yếu", 0)]
 
 
-def q4(x) -> D:
-    """Half-up to 4 decimals, as the DTI prints its values (x a Decimal or a Fraction)."""
-    if isinstance(x, Fraction):
-        x = D(x.numerator) / D(x.denominator)
-    return x.quantize(D("0.0001"), ROUND_HALF_UP)
-
-
 # ---------------------------------------------------------------- framework trees
-def I(name, mx):  # noqa: E743 (short, as the trees below read)  an indicator: appraised points, rule `score`
-    return {"name": name, "max": D(mx)}
-
-
-def C(name, mx, *children, note=None):  # a criterion: sub-criteria or indicators
-    return {"name": name, "max": D(mx), "children": list(children), "note": note}
-
-
-def is_crit(node):
-    return "children" in node
-
-
-def number(node, code):
-    """Codes follow the tree: NT → NT.1 → NT.1.2 → NT.1.2.1."""
-    node["code"] = code
-    for i, child in enumerate(node.get("children", ()), 1):
-        number(child, f"{code}.{i}")
-    return node
-
-
-def mains(*items):
-    return [number(node, code) for code, node in items]
-
-
-def leaves(node):
-    return [node] if not is_crit(node) else [x for c in node["children"] for x in leaves(c)]
-
-
-def framework(code, title, evaluator, unit_type, year, criteria, **more):
-    return {"code": code, "title": title, "evaluator": evaluator, "unit_type": unit_type,
-            "years": [year], "criteria": criteria, **more}
-
-
-PILLARS_22 = [("CQS", "Chính quyền số", "HD_CQS"), ("KTS", "Kinh tế số", "HD_KTS"),
-              ("XHS", "Xã hội số", "HD_XHS")]
-
-
-def pillars_22():
-    return [(c, n, ["NT", "TC", "HT", "NL", "ATTT", act]) for c, n, act in PILLARS_22]
+# each an outline (demo_common.outline): `CODE name | max` for a main indicator, then one node a
+# line two spaces deeper a level; the codes below a main indicator follow the order (NT.1, NT.1.2)
+PROVINCE_2022 = """
+NT Nhận thức số | 100
+  Lãnh đạo, chỉ đạo chuyển đổi số | 40
+    Ban Chỉ đạo chuyển đổi số của tỉnh | 20
+      Bí thư Tỉnh ủy hoặc Chủ tịch UBND tỉnh là Trưởng Ban Chỉ đạo | 10
+      Ban Chỉ đạo có quy chế, kế hoạch hoạt động và họp định kỳ | 10
+    Nghị quyết, chỉ thị chuyên đề về chuyển đổi số | 20
+      Tỉnh ủy ban hành nghị quyết chuyên đề về chuyển đổi số | 10
+      Kiểm tra, sơ kết việc thực hiện nghị quyết | 10
+  Tuyên truyền, phổ biến về chuyển đổi số | 30
+    Chuyên mục chuyển đổi số trên cổng thông tin, báo, đài của tỉnh | 15
+    Hội nghị, hội thảo, tập huấn nâng cao nhận thức về chuyển đổi số | 15
+  Đánh giá và lan tỏa chuyển đổi số | 30
+    Đánh giá, xếp hạng chuyển đổi số các sở, ngành, địa phương | 15
+    Tổ công nghệ số cộng đồng được thành lập tại cấp xã | 15
+TC Thể chế số | 100
+  Chương trình, kế hoạch chuyển đổi số | 30
+    Đề án chuyển đổi số đến năm 2025, định hướng đến năm 2030 | 15
+      Ban hành chương trình, đề án chuyển đổi số | 10
+      Ban hành kế hoạch chuyển đổi số năm 2022 | 5
+    Kiến trúc Chính quyền điện tử | 15
+      Cập nhật Kiến trúc Chính quyền điện tử phiên bản 2.0 | 10
+      Triển khai theo kiến trúc đã ban hành | 5
+  Chính sách thu hút, đãi ngộ nhân lực số | 20
+    Chính sách thu hút chuyên gia, nhân lực số | 10
+    Chế độ hỗ trợ cán bộ chuyên trách công nghệ thông tin, chuyển đổi số | 10
+  Kinh phí cho chuyển đổi số | 30
+    Tỷ lệ chi ngân sách cho chuyển đổi số | 20
+    Huy động nguồn lực xã hội hóa cho chuyển đổi số | 10
+  Quản lý, chia sẻ dữ liệu | 20
+    Quy chế quản lý, kết nối, chia sẻ dữ liệu | 10
+    Danh mục cơ sở dữ liệu dùng chung của tỉnh | 10
+HT Hạ tầng số | 100
+  Hạ tầng viễn thông băng rộng | 40
+    Mạng di động băng rộng | 20
+      Tỷ lệ dân số được phủ sóng 4G/5G | 10
+      Tỷ lệ thôn, bản có sóng di động băng rộng | 10
+    Mạng băng rộng cố định | 20
+      Tỷ lệ thôn, bản có mạng cáp quang | 10
+      Tốc độ truy nhập Internet băng rộng cố định trung bình | 10
+  Hạ tầng phục vụ chính quyền số | 35
+    Mạng truyền số liệu chuyên dùng | 15
+      Tỷ lệ cơ quan cấp tỉnh, huyện, xã kết nối mạng truyền số liệu chuyên dùng | 10
+      Triển khai IPv6 | 5
+    Trung tâm dữ liệu, điện toán đám mây | 20
+      Có trung tâm dữ liệu hoặc thuê dịch vụ điện toán đám mây | 10
+      Tỷ lệ hệ thống thông tin vận hành trên điện toán đám mây | 10
+  Nền tảng số | 25
+    Nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP) kết nối NDXP | 10
+    Trung tâm giám sát, điều hành thông minh (IOC) | 10
+    Sử dụng nền tảng số quốc gia | 5
+NL Nhân lực số | 100
+  Nhân lực chuyển đổi số trong cơ quan nhà nước | 40
+    Cán bộ chuyên trách chuyển đổi số | 20
+      Tỷ lệ cơ quan cấp tỉnh có cán bộ chuyên trách | 10
+      Tỷ lệ UBND cấp xã có công chức phụ trách chuyển đổi số | 10
+    Đào tạo, bồi dưỡng kỹ năng số | 20
+      Tỷ lệ cán bộ, công chức được tập huấn kỹ năng số | 10
+      Số lượt cán bộ chuyên trách được đào tạo chuyên sâu | 10
+  Nhân lực số trong xã hội | 30
+    Tỷ lệ lao động có kỹ năng số cơ bản | 15
+    Số sinh viên tốt nghiệp ngành công nghệ thông tin, điện tử viễn thông | 15
+  Phổ cập kỹ năng số cho người dân | 30
+    Số lượt người dân học kỹ năng số trên nền tảng MOOCs | 15
+    Tỷ lệ người dân được hướng dẫn sử dụng dịch vụ công trực tuyến | 15
+ATTT An toàn thông tin mạng | 100
+  Bảo đảm an toàn hệ thống thông tin theo cấp độ | 30
+    Phê duyệt hồ sơ đề xuất cấp độ | 15
+      Tỷ lệ hệ thống thông tin được phê duyệt cấp độ | 10
+      Triển khai phương án bảo đảm an toàn theo hồ sơ | 5
+    Kiểm tra, đánh giá định kỳ | 15
+      Kiểm tra, đánh giá an toàn thông tin định kỳ | 10
+      Khắc phục điểm yếu, lỗ hổng được phát hiện | 5
+  Bảo vệ theo mô hình 4 lớp | 30
+    Lực lượng tại chỗ | 10
+    Giám sát, bảo vệ chuyên nghiệp (SOC) | 10
+    Kết nối với hệ thống giám sát quốc gia | 10
+  Ứng cứu sự cố và diễn tập | 20
+    Đội ứng cứu sự cố an toàn thông tin mạng của tỉnh | 10
+    Tổ chức diễn tập thực chiến | 10
+  Phòng, chống mã độc | 20
+    Tỷ lệ máy trạm cài phần mềm phòng, chống mã độc có quản trị tập trung | 10
+    Tỷ lệ máy chủ được giám sát, phòng chống mã độc | 10
+HD_CQS Hoạt động chính quyền số | 200
+  Cung cấp dịch vụ công trực tuyến | 80
+    Dịch vụ công trực tuyến toàn trình | 30
+      Tỷ lệ thủ tục hành chính cung cấp trực tuyến toàn trình | 15
+      Tỷ lệ hồ sơ trực tuyến toàn trình | 15
+    Tích hợp Cổng Dịch vụ công quốc gia | 25
+      Tỷ lệ dịch vụ công trực tuyến được tích hợp | 10
+      Tỷ lệ hồ sơ thanh toán trực tuyến | 15
+    Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính | 25
+      Tỷ lệ hồ sơ được số hóa | 15
+      Tỷ lệ kết quả giải quyết được số hóa | 10
+  Hoạt động nội bộ trên môi trường số | 60
+    Văn bản điện tử và chữ ký số | 30
+      Tỷ lệ văn bản trao đổi dưới dạng điện tử | 10
+      Tỷ lệ văn bản được ký số | 10
+      Kết nối Trục liên thông văn bản quốc gia | 10
+    Hồ sơ công việc và báo cáo | 30
+      Tỷ lệ hồ sơ công việc cấp tỉnh xử lý trên môi trường mạng | 15
+      Hệ thống thông tin báo cáo kết nối Hệ thống thông tin báo cáo Chính phủ | 15
+  Dữ liệu số | 60
+    Cơ sở dữ liệu dùng chung được xây dựng, cập nhật | 20
+    Kết nối, chia sẻ với cơ sở dữ liệu quốc gia | 20
+    Dữ liệu mở được công bố | 20
+HD_KTS Hoạt động kinh tế số | 150
+  Quy mô kinh tế số | 50
+    Tỷ trọng kinh tế số trong GRDP | 30
+    Số doanh nghiệp công nghệ số | 20
+  Thương mại điện tử và thanh toán số | 60
+    Thương mại điện tử | 30
+      Tỷ lệ doanh nghiệp tham gia sàn thương mại điện tử | 15
+      Sản phẩm OCOP trên sàn thương mại điện tử | 15
+    Thanh toán không dùng tiền mặt | 30
+      Tỷ lệ giao dịch thanh toán không dùng tiền mặt | 15
+      Tỷ lệ doanh nghiệp sử dụng hóa đơn điện tử | 15
+  Doanh nghiệp chuyển đổi số | 40
+    Tỷ lệ doanh nghiệp nhỏ và vừa sử dụng nền tảng số | 20
+    Tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử | 20
+HD_XHS Hoạt động xã hội số | 150
+  Thiết bị và kết nối của người dân | 40
+    Tỷ lệ dân số trưởng thành có điện thoại thông minh | 20
+    Tỷ lệ hộ gia đình có Internet băng rộng cáp quang | 20
+  Danh tính số và thanh toán số | 50
+    Danh tính số | 25
+      Tỷ lệ dân số trưởng thành có định danh điện tử | 15
+      Tỷ lệ người dân có tài khoản trên Cổng Dịch vụ công | 10
+    Thanh toán số | 25
+      Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử | 15
+      Tỷ lệ dân số sử dụng dịch vụ Mobile Money | 10
+  Y tế số và giáo dục số | 60
+    Y tế số | 30
+      Tỷ lệ dân số có hồ sơ sức khỏe điện tử | 15
+      Tỷ lệ cơ sở khám, chữa bệnh triển khai bệnh án điện tử | 15
+    Giáo dục số | 30
+      Tỷ lệ cơ sở giáo dục triển khai học liệu số | 15
+      Tỷ lệ thanh toán học phí không dùng tiền mặt | 15
+"""
 
 
 def fw_province_2022():
     """QĐ 922/QĐ-BTTTT: five foundation indicators (100 each) and three activities. The main
     indicators are real; the components and criteria below them are abridged (illustrative)."""
     return framework("mic-dti-province-2022", "Bộ chỉ số đánh giá chuyển đổi số cấp tỉnh (QĐ 922/QĐ-BTTTT), năm 2022",
-                     "national", "province", 2022, mains(
-        ("NT", C("Nhận thức số", 100,
-            C("Lãnh đạo, chỉ đạo chuyển đổi số", 40,
-              C("Ban Chỉ đạo chuyển đổi số của tỉnh", 20, I("Bí thư Tỉnh ủy hoặc Chủ tịch UBND tỉnh là Trưởng Ban Chỉ đạo", 10), I("Ban Chỉ đạo có quy chế, kế hoạch hoạt động và họp định kỳ", 10)),
-              C("Nghị quyết, chỉ thị chuyên đề về chuyển đổi số", 20, I("Tỉnh ủy ban hành nghị quyết chuyên đề về chuyển đổi số", 10), I("Kiểm tra, sơ kết việc thực hiện nghị quyết", 10))),
-            C("Tuyên truyền, phổ biến về chuyển đổi số", 30, I("Chuyên mục chuyển đổi số trên cổng thông tin, báo, đài của tỉnh", 15), I("Hội nghị, hội thảo, tập huấn nâng cao nhận thức về chuyển đổi số", 15)),
-            C("Đánh giá và lan tỏa chuyển đổi số", 30, I("Đánh giá, xếp hạng chuyển đổi số các sở, ngành, địa phương", 15), I("Tổ công nghệ số cộng đồng được thành lập tại cấp xã", 15)))),
-        ("TC", C("Thể chế số", 100,
-            C("Chương trình, kế hoạch chuyển đổi số", 30,
-              C("Đề án chuyển đổi số đến năm 2025, định hướng đến năm 2030", 15, I("Ban hành chương trình, đề án chuyển đổi số", 10), I("Ban hành kế hoạch chuyển đổi số năm 2022", 5)),
-              C("Kiến trúc Chính quyền điện tử", 15, I("Cập nhật Kiến trúc Chính quyền điện tử phiên bản 2.0", 10), I("Triển khai theo kiến trúc đã ban hành", 5))),
-            C("Chính sách thu hút, đãi ngộ nhân lực số", 20, I("Chính sách thu hút chuyên gia, nhân lực số", 10), I("Chế độ hỗ trợ cán bộ chuyên trách công nghệ thông tin, chuyển đổi số", 10)),
-            C("Kinh phí cho chuyển đổi số", 30, I("Tỷ lệ chi ngân sách cho chuyển đổi số", 20), I("Huy động nguồn lực xã hội hóa cho chuyển đổi số", 10)),
-            C("Quản lý, chia sẻ dữ liệu", 20, I("Quy chế quản lý, kết nối, chia sẻ dữ liệu", 10), I("Danh mục cơ sở dữ liệu dùng chung của tỉnh", 10)))),
-        ("HT", C("Hạ tầng số", 100,
-            C("Hạ tầng viễn thông băng rộng", 40,
-              C("Mạng di động băng rộng", 20, I("Tỷ lệ dân số được phủ sóng 4G/5G", 10), I("Tỷ lệ thôn, bản có sóng di động băng rộng", 10)),
-              C("Mạng băng rộng cố định", 20, I("Tỷ lệ thôn, bản có mạng cáp quang", 10), I("Tốc độ truy nhập Internet băng rộng cố định trung bình", 10))),
-            C("Hạ tầng phục vụ chính quyền số", 35,
-              C("Mạng truyền số liệu chuyên dùng", 15, I("Tỷ lệ cơ quan cấp tỉnh, huyện, xã kết nối mạng truyền số liệu chuyên dùng", 10), I("Triển khai IPv6", 5)),
-              C("Trung tâm dữ liệu, điện toán đám mây", 20, I("Có trung tâm dữ liệu hoặc thuê dịch vụ điện toán đám mây", 10), I("Tỷ lệ hệ thống thông tin vận hành trên điện toán đám mây", 10))),
-            C("Nền tảng số", 25, I("Nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP) kết nối NDXP", 10), I("Trung tâm giám sát, điều hành thông minh (IOC)", 10), I("Sử dụng nền tảng số quốc gia", 5)))),
-        ("NL", C("Nhân lực số", 100,
-            C("Nhân lực chuyển đổi số trong cơ quan nhà nước", 40,
-              C("Cán bộ chuyên trách chuyển đổi số", 20, I("Tỷ lệ cơ quan cấp tỉnh có cán bộ chuyên trách", 10), I("Tỷ lệ UBND cấp xã có công chức phụ trách chuyển đổi số", 10)),
-              C("Đào tạo, bồi dưỡng kỹ năng số", 20, I("Tỷ lệ cán bộ, công chức được tập huấn kỹ năng số", 10), I("Số lượt cán bộ chuyên trách được đào tạo chuyên sâu", 10))),
-            C("Nhân lực số trong xã hội", 30, I("Tỷ lệ lao động có kỹ năng số cơ bản", 15), I("Số sinh viên tốt nghiệp ngành công nghệ thông tin, điện tử viễn thông", 15)),
-            C("Phổ cập kỹ năng số cho người dân", 30, I("Số lượt người dân học kỹ năng số trên nền tảng MOOCs", 15), I("Tỷ lệ người dân được hướng dẫn sử dụng dịch vụ công trực tuyến", 15)))),
-        ("ATTT", C("An toàn thông tin mạng", 100,
-            C("Bảo đảm an toàn hệ thống thông tin theo cấp độ", 30,
-              C("Phê duyệt hồ sơ đề xuất cấp độ", 15, I("Tỷ lệ hệ thống thông tin được phê duyệt cấp độ", 10), I("Triển khai phương án bảo đảm an toàn theo hồ sơ", 5)),
-              C("Kiểm tra, đánh giá định kỳ", 15, I("Kiểm tra, đánh giá an toàn thông tin định kỳ", 10), I("Khắc phục điểm yếu, lỗ hổng được phát hiện", 5))),
-            C("Bảo vệ theo mô hình 4 lớp", 30, I("Lực lượng tại chỗ", 10), I("Giám sát, bảo vệ chuyên nghiệp (SOC)", 10), I("Kết nối với hệ thống giám sát quốc gia", 10)),
-            C("Ứng cứu sự cố và diễn tập", 20, I("Đội ứng cứu sự cố an toàn thông tin mạng của tỉnh", 10), I("Tổ chức diễn tập thực chiến", 10)),
-            C("Phòng, chống mã độc", 20, I("Tỷ lệ máy trạm cài phần mềm phòng, chống mã độc có quản trị tập trung", 10), I("Tỷ lệ máy chủ được giám sát, phòng chống mã độc", 10)))),
-        ("HD_CQS", C("Hoạt động chính quyền số", 200,
-            C("Cung cấp dịch vụ công trực tuyến", 80,
-              C("Dịch vụ công trực tuyến toàn trình", 30, I("Tỷ lệ thủ tục hành chính cung cấp trực tuyến toàn trình", 15), I("Tỷ lệ hồ sơ trực tuyến toàn trình", 15)),
-              C("Tích hợp Cổng Dịch vụ công quốc gia", 25, I("Tỷ lệ dịch vụ công trực tuyến được tích hợp", 10), I("Tỷ lệ hồ sơ thanh toán trực tuyến", 15)),
-              C("Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính", 25, I("Tỷ lệ hồ sơ được số hóa", 15), I("Tỷ lệ kết quả giải quyết được số hóa", 10))),
-            C("Hoạt động nội bộ trên môi trường số", 60,
-              C("Văn bản điện tử và chữ ký số", 30, I("Tỷ lệ văn bản trao đổi dưới dạng điện tử", 10), I("Tỷ lệ văn bản được ký số", 10), I("Kết nối Trục liên thông văn bản quốc gia", 10)),
-              C("Hồ sơ công việc và báo cáo", 30, I("Tỷ lệ hồ sơ công việc cấp tỉnh xử lý trên môi trường mạng", 15), I("Hệ thống thông tin báo cáo kết nối Hệ thống thông tin báo cáo Chính phủ", 15))),
-            C("Dữ liệu số", 60, I("Cơ sở dữ liệu dùng chung được xây dựng, cập nhật", 20), I("Kết nối, chia sẻ với cơ sở dữ liệu quốc gia", 20), I("Dữ liệu mở được công bố", 20)))),
-        ("HD_KTS", C("Hoạt động kinh tế số", 150,
-            C("Quy mô kinh tế số", 50, I("Tỷ trọng kinh tế số trong GRDP", 30), I("Số doanh nghiệp công nghệ số", 20)),
-            C("Thương mại điện tử và thanh toán số", 60,
-              C("Thương mại điện tử", 30, I("Tỷ lệ doanh nghiệp tham gia sàn thương mại điện tử", 15), I("Sản phẩm OCOP trên sàn thương mại điện tử", 15)),
-              C("Thanh toán không dùng tiền mặt", 30, I("Tỷ lệ giao dịch thanh toán không dùng tiền mặt", 15), I("Tỷ lệ doanh nghiệp sử dụng hóa đơn điện tử", 15))),
-            C("Doanh nghiệp chuyển đổi số", 40, I("Tỷ lệ doanh nghiệp nhỏ và vừa sử dụng nền tảng số", 20), I("Tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử", 20)))),
-        ("HD_XHS", C("Hoạt động xã hội số", 150,
-            C("Thiết bị và kết nối của người dân", 40, I("Tỷ lệ dân số trưởng thành có điện thoại thông minh", 20), I("Tỷ lệ hộ gia đình có Internet băng rộng cáp quang", 20)),
-            C("Danh tính số và thanh toán số", 50,
-              C("Danh tính số", 25, I("Tỷ lệ dân số trưởng thành có định danh điện tử", 15), I("Tỷ lệ người dân có tài khoản trên Cổng Dịch vụ công", 10)),
-              C("Thanh toán số", 25, I("Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử", 15), I("Tỷ lệ dân số sử dụng dịch vụ Mobile Money", 10))),
-            C("Y tế số và giáo dục số", 60,
-              C("Y tế số", 30, I("Tỷ lệ dân số có hồ sơ sức khỏe điện tử", 15), I("Tỷ lệ cơ sở khám, chữa bệnh triển khai bệnh án điện tử", 15)),
-              C("Giáo dục số", 30, I("Tỷ lệ cơ sở giáo dục triển khai học liệu số", 15), I("Tỷ lệ thanh toán học phí không dùng tiền mặt", 15)))))),
-        pillars=pillars_22())
+                     "national", "province", 2022, mains(*outline(PROVINCE_2022)), pillars=pillars_22())
 
 
 TOPICS_20 = [("NT", "Chuyển đổi nhận thức"), ("TC", "Kiến tạo thể chế"), ("HT", "Phát triển hạ tầng và nền tảng số"),
@@ -194,146 +257,287 @@ def fw_province_2020():
                      pillars=[(p, n, [f"{p}.{t}" for t, _ in TOPICS_20]) for p, n, _ in PILLARS_22])
 
 
+MINISTRIES = """
+NT Chuyển đổi nhận thức | 100
+  Bộ trưởng, Thủ trưởng cơ quan là Trưởng Ban Chỉ đạo chuyển đổi số | 50
+  Tuyên truyền, phổ biến về chuyển đổi số | 50
+TC Kiến tạo thể chế | 100
+  Kế hoạch chuyển đổi số của bộ, ngành | 40
+  Kiến trúc Chính phủ điện tử của bộ, ngành (phiên bản 2.0) | 30
+  Quy chế quản lý, chia sẻ dữ liệu | 30
+HT Phát triển hạ tầng và nền tảng số | 150
+  Trung tâm dữ liệu, điện toán đám mây | 50
+  Nền tảng tích hợp, chia sẻ dữ liệu của bộ, ngành | 50
+  Kết nối Trục liên thông văn bản quốc gia | 50
+DL Thông tin và dữ liệu số | 150
+  Cơ sở dữ liệu chuyên ngành | 60
+  Kết nối, chia sẻ với cơ sở dữ liệu quốc gia | 50
+  Dữ liệu mở | 40
+HD Hoạt động nội bộ trên môi trường số | 100
+  Tỷ lệ văn bản điện tử có ký số | 50
+  Hệ thống thông tin báo cáo của bộ, ngành | 50
+DVC Cung cấp dịch vụ công trực tuyến | 200
+  Tỷ lệ dịch vụ công trực tuyến mức độ 4 | 70
+  Tỷ lệ hồ sơ trực tuyến mức độ 3, 4 | 70
+  Tích hợp, thanh toán trên Cổng Dịch vụ công quốc gia | 60
+ATTT An toàn, an ninh mạng | 100
+  Bảo đảm an toàn hệ thống thông tin theo cấp độ | 50
+  Giám sát, ứng cứu sự cố an toàn thông tin mạng | 50
+NL Đào tạo và phát triển nhân lực | 100
+  Cán bộ chuyên trách chuyển đổi số | 50
+  Đào tạo kỹ năng số cho cán bộ, công chức, viên chức | 50
+"""
+
+
 def fw_ministries(with_dvc, units):
-    items = [("NT", C("Chuyển đổi nhận thức", 100, I("Bộ trưởng, Thủ trưởng cơ quan là Trưởng Ban Chỉ đạo chuyển đổi số", 50), I("Tuyên truyền, phổ biến về chuyển đổi số", 50))),
-             ("TC", C("Kiến tạo thể chế", 100, I("Kế hoạch chuyển đổi số của bộ, ngành", 40), I("Kiến trúc Chính phủ điện tử của bộ, ngành (phiên bản 2.0)", 30), I("Quy chế quản lý, chia sẻ dữ liệu", 30))),
-             ("HT", C("Phát triển hạ tầng và nền tảng số", 150, I("Trung tâm dữ liệu, điện toán đám mây", 50), I("Nền tảng tích hợp, chia sẻ dữ liệu của bộ, ngành", 50), I("Kết nối Trục liên thông văn bản quốc gia", 50))),
-             ("DL", C("Thông tin và dữ liệu số", 150, I("Cơ sở dữ liệu chuyên ngành", 60), I("Kết nối, chia sẻ với cơ sở dữ liệu quốc gia", 50), I("Dữ liệu mở", 40))),
-             ("HD", C("Hoạt động nội bộ trên môi trường số", 100, I("Tỷ lệ văn bản điện tử có ký số", 50), I("Hệ thống thông tin báo cáo của bộ, ngành", 50))),
-             ("DVC", C("Cung cấp dịch vụ công trực tuyến", 200, I("Tỷ lệ dịch vụ công trực tuyến mức độ 4", 70), I("Tỷ lệ hồ sơ trực tuyến mức độ 3, 4", 70), I("Tích hợp, thanh toán trên Cổng Dịch vụ công quốc gia", 60))),
-             ("ATTT", C("An toàn, an ninh mạng", 100, I("Bảo đảm an toàn hệ thống thông tin theo cấp độ", 50), I("Giám sát, ứng cứu sự cố an toàn thông tin mạng", 50))),
-             ("NL", C("Đào tạo và phát triển nhân lực", 100, I("Cán bộ chuyên trách chuyển đổi số", 50), I("Đào tạo kỹ năng số cho cán bộ, công chức, viên chức", 50)))]
+    items = [x for x in outline(MINISTRIES) if with_dvc or x[0] != "DVC"]
     group = "có" if with_dvc else "không có"
     return framework(f"mic-dti-ministry-{'co' if with_dvc else 'khong'}-dvc-2020",
                      f"Bộ chỉ số đánh giá chuyển đổi số của bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ {group} dịch vụ công (QĐ 1726/QĐ-BTTTT), năm 2020",
-                     "national", "ministry", 2020, mains(*[x for x in items if with_dvc or x[0] != "DVC"]),
+                     "national", "ministry", 2020, mains(*items),
                      peer_group="co-dvc" if with_dvc else "khong-dvc", units=units)
+
+
+TTH_DEPARTMENT = """
+NT Nhận thức số | 100
+  Lãnh đạo, chỉ đạo chuyển đổi số | 50
+    Người đứng đầu chỉ đạo chuyển đổi số | 30
+      Thủ trưởng đơn vị có văn bản chỉ đạo chuyển đổi số | 15
+      Phân công lãnh đạo phụ trách chuyển đổi số | 15
+    Kế hoạch chuyển đổi số năm 2023 của đơn vị | 20
+      Ban hành kế hoạch đúng hạn | 10
+      Tỷ lệ nhiệm vụ của kế hoạch hoàn thành | 10
+  Tuyên truyền, phổ biến | 50
+    Tuyên truyền trên trang thông tin điện tử của đơn vị | 25
+      Chuyên mục chuyển đổi số | 10
+      Số tin, bài về chuyển đổi số | 15
+    Hưởng ứng Ngày Chuyển đổi số quốc gia 10/10 | 25
+      Tổ chức hoạt động hưởng ứng | 15
+      Báo cáo kết quả hưởng ứng | 10
+TC Thể chế số | 100
+  Quy chế, quy định nội bộ | 50
+    Quy chế sử dụng hệ thống thông tin | 25
+      Quy chế quản lý, sử dụng hệ thống quản lý văn bản và điều hành | 15
+      Quy chế bảo đảm an toàn thông tin | 10
+    Quy trình nội bộ giải quyết thủ tục hành chính | 25
+      Quy trình điện tử được phê duyệt | 15
+      Tỷ lệ quy trình cập nhật trên hệ thống một cửa điện tử | 10
+  Nguồn lực cho chuyển đổi số | 50
+    Kinh phí | 30
+      Bố trí kinh phí chuyển đổi số trong dự toán năm | 20
+      Tỷ lệ giải ngân kinh phí chuyển đổi số | 10
+    Cơ chế khuyến khích | 20
+      Khen thưởng sáng kiến chuyển đổi số | 10
+      Kết quả chuyển đổi số trong tiêu chí thi đua | 10
+HT Hạ tầng và nền tảng số | 150
+  Hạ tầng kỹ thuật | 60
+    Thiết bị và kết nối | 30
+      Tỷ lệ cán bộ có máy tính kết nối Internet | 15
+      Kết nối mạng truyền số liệu chuyên dùng | 15
+    Họp trực tuyến và trung tâm dữ liệu | 30
+      Phòng họp trực tuyến kết nối với tỉnh | 15
+      Hệ thống được đặt tại Trung tâm dữ liệu tỉnh | 15
+  Nền tảng số dùng chung | 50 | các tiêu chí cộng 55 điểm (có điểm thưởng), chỉ số thành phần tối đa 50: điểm được giới hạn ở 50
+    Sử dụng nền tảng dùng chung của tỉnh | 25
+      Tích hợp dịch vụ trên nền tảng Hue-S | 15
+      Kết nối qua nền tảng LGSP | 10
+    Nền tảng số chuyên ngành | 20
+      Ứng dụng nền tảng số chuyên ngành | 10
+      Khai thác nền tảng số quốc gia | 10
+    Điểm thưởng: giải pháp số của đơn vị được nhân rộng | 10
+      Giải pháp được áp dụng tại đơn vị khác | 10
+  Trang thông tin điện tử | 40
+    Cung cấp thông tin theo Nghị định 42/2022/NĐ-CP | 25
+      Đầy đủ thông tin bắt buộc | 15
+      Cập nhật thông tin kịp thời | 10
+    Khả năng truy cập | 15
+      Tương thích thiết bị di động | 10
+      Hỗ trợ người khuyết tật | 5
+NL Nhân lực số | 100
+  Cán bộ phụ trách chuyển đổi số | 50
+    Bố trí cán bộ | 25
+      Có cán bộ chuyên trách hoặc kiêm nhiệm chuyển đổi số | 15
+      Cán bộ có trình độ chuyên ngành công nghệ thông tin | 10
+    Đào tạo chuyên sâu | 25
+      Cán bộ chuyên trách được đào tạo an toàn thông tin | 15
+      Tham gia diễn đàn, hội thảo chuyên môn | 10
+  Kỹ năng số của cán bộ, công chức | 50
+    Tập huấn kỹ năng số | 30
+      Tỷ lệ cán bộ, công chức, viên chức được tập huấn kỹ năng số | 20
+      Tỷ lệ hoàn thành khóa học trên nền tảng MOOCs | 10
+    Sử dụng thành thạo hệ thống dùng chung | 20
+      Hệ thống quản lý văn bản và điều hành | 10
+      Hệ thống thông tin giải quyết thủ tục hành chính | 10
+ATTT An toàn thông tin mạng | 150
+  Bảo đảm an toàn hệ thống thông tin theo cấp độ | 60
+    Hồ sơ cấp độ | 30
+      Hệ thống thông tin được phê duyệt cấp độ | 20
+      Triển khai phương án theo hồ sơ được duyệt | 10
+    Kiểm tra, đánh giá | 30
+      Kiểm tra an toàn thông tin định kỳ | 15
+      Khắc phục điểm yếu, lỗ hổng | 15
+  Phòng, chống mã độc và giám sát | 50
+    Phòng, chống mã độc | 25
+      Tỷ lệ máy trạm cài phần mềm phòng, chống mã độc có quản trị tập trung | 25
+    Giám sát an toàn thông tin | 25
+      Kết nối hệ thống giám sát (SOC) của tỉnh | 15
+      Xử lý cảnh báo an toàn thông tin | 10
+  Ứng cứu sự cố | 40
+    Phương án ứng cứu sự cố | 20
+      Phương án ứng cứu sự cố được phê duyệt | 20
+    Diễn tập | 20
+      Tham gia diễn tập ứng cứu sự cố | 20
+HD Hoạt động chính quyền số | 400
+  Văn bản điện tử và điều hành | 120
+    Văn bản điện tử | 60
+      Tỷ lệ văn bản đi dưới dạng điện tử | 30
+      Tỷ lệ văn bản được ký số | 30
+    Hồ sơ công việc và báo cáo | 60
+      Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng | 40
+      Báo cáo định kỳ qua hệ thống thông tin báo cáo | 20
+  Dịch vụ công trực tuyến | 160
+    Dịch vụ công trực tuyến toàn trình | 60
+      Tỷ lệ thủ tục hành chính cung cấp toàn trình | 30
+      Tỷ lệ hồ sơ trực tuyến toàn trình | 30
+    Thanh toán trực tuyến | 40
+      Tỷ lệ hồ sơ thanh toán trực tuyến | 40
+    Số hóa hồ sơ, kết quả | 60
+      Tỷ lệ hồ sơ được số hóa | 30
+      Tỷ lệ kết quả giải quyết được số hóa | 30
+  Dữ liệu số | 120
+    Cơ sở dữ liệu chuyên ngành | 60
+      Cơ sở dữ liệu được xây dựng, cập nhật | 30
+      Kết nối, chia sẻ qua nền tảng LGSP | 30
+    Dữ liệu mở | 60
+      Số bộ dữ liệu mở được công bố | 30
+      Cập nhật dữ liệu lên Cổng dữ liệu của tỉnh | 30
+"""
 
 
 def fw_tth_department():
     return framework("tth-dti-department-2023", "Bộ chỉ số đánh giá chuyển đổi số của các sở, ban, ngành tỉnh Thừa Thiên Huế năm 2023",
-                     "46", "department", 2023, mains(
-        ("NT", C("Nhận thức số", 100,
-            C("Lãnh đạo, chỉ đạo chuyển đổi số", 50,
-              C("Người đứng đầu chỉ đạo chuyển đổi số", 30, I("Thủ trưởng đơn vị có văn bản chỉ đạo chuyển đổi số", 15), I("Phân công lãnh đạo phụ trách chuyển đổi số", 15)),
-              C("Kế hoạch chuyển đổi số năm 2023 của đơn vị", 20, I("Ban hành kế hoạch đúng hạn", 10), I("Tỷ lệ nhiệm vụ của kế hoạch hoàn thành", 10))),
-            C("Tuyên truyền, phổ biến", 50,
-              C("Tuyên truyền trên trang thông tin điện tử của đơn vị", 25, I("Chuyên mục chuyển đổi số", 10), I("Số tin, bài về chuyển đổi số", 15)),
-              C("Hưởng ứng Ngày Chuyển đổi số quốc gia 10/10", 25, I("Tổ chức hoạt động hưởng ứng", 15), I("Báo cáo kết quả hưởng ứng", 10))))),
-        ("TC", C("Thể chế số", 100,
-            C("Quy chế, quy định nội bộ", 50,
-              C("Quy chế sử dụng hệ thống thông tin", 25, I("Quy chế quản lý, sử dụng hệ thống quản lý văn bản và điều hành", 15), I("Quy chế bảo đảm an toàn thông tin", 10)),
-              C("Quy trình nội bộ giải quyết thủ tục hành chính", 25, I("Quy trình điện tử được phê duyệt", 15), I("Tỷ lệ quy trình cập nhật trên hệ thống một cửa điện tử", 10))),
-            C("Nguồn lực cho chuyển đổi số", 50,
-              C("Kinh phí", 30, I("Bố trí kinh phí chuyển đổi số trong dự toán năm", 20), I("Tỷ lệ giải ngân kinh phí chuyển đổi số", 10)),
-              C("Cơ chế khuyến khích", 20, I("Khen thưởng sáng kiến chuyển đổi số", 10), I("Kết quả chuyển đổi số trong tiêu chí thi đua", 10))))),
-        ("HT", C("Hạ tầng và nền tảng số", 150,
-            C("Hạ tầng kỹ thuật", 60,
-              C("Thiết bị và kết nối", 30, I("Tỷ lệ cán bộ có máy tính kết nối Internet", 15), I("Kết nối mạng truyền số liệu chuyên dùng", 15)),
-              C("Họp trực tuyến và trung tâm dữ liệu", 30, I("Phòng họp trực tuyến kết nối với tỉnh", 15), I("Hệ thống được đặt tại Trung tâm dữ liệu tỉnh", 15))),
-            C("Nền tảng số dùng chung", 50,
-              C("Sử dụng nền tảng dùng chung của tỉnh", 25, I("Tích hợp dịch vụ trên nền tảng Hue-S", 15), I("Kết nối qua nền tảng LGSP", 10)),
-              C("Nền tảng số chuyên ngành", 20, I("Ứng dụng nền tảng số chuyên ngành", 10), I("Khai thác nền tảng số quốc gia", 10)),
-              C("Điểm thưởng: giải pháp số của đơn vị được nhân rộng", 10, I("Giải pháp được áp dụng tại đơn vị khác", 10)),
-              note="các tiêu chí cộng 55 điểm (có điểm thưởng), chỉ số thành phần tối đa 50: điểm được giới hạn ở 50"),
-            C("Trang thông tin điện tử", 40,
-              C("Cung cấp thông tin theo Nghị định 42/2022/NĐ-CP", 25, I("Đầy đủ thông tin bắt buộc", 15), I("Cập nhật thông tin kịp thời", 10)),
-              C("Khả năng truy cập", 15, I("Tương thích thiết bị di động", 10), I("Hỗ trợ người khuyết tật", 5))))),
-        ("NL", C("Nhân lực số", 100,
-            C("Cán bộ phụ trách chuyển đổi số", 50,
-              C("Bố trí cán bộ", 25, I("Có cán bộ chuyên trách hoặc kiêm nhiệm chuyển đổi số", 15), I("Cán bộ có trình độ chuyên ngành công nghệ thông tin", 10)),
-              C("Đào tạo chuyên sâu", 25, I("Cán bộ chuyên trách được đào tạo an toàn thông tin", 15), I("Tham gia diễn đàn, hội thảo chuyên môn", 10))),
-            C("Kỹ năng số của cán bộ, công chức", 50,
-              C("Tập huấn kỹ năng số", 30, I("Tỷ lệ cán bộ, công chức, viên chức được tập huấn kỹ năng số", 20), I("Tỷ lệ hoàn thành khóa học trên nền tảng MOOCs", 10)),
-              C("Sử dụng thành thạo hệ thống dùng chung", 20, I("Hệ thống quản lý văn bản và điều hành", 10), I("Hệ thống thông tin giải quyết thủ tục hành chính", 10))))),
-        ("ATTT", C("An toàn thông tin mạng", 150,
-            C("Bảo đảm an toàn hệ thống thông tin theo cấp độ", 60,
-              C("Hồ sơ cấp độ", 30, I("Hệ thống thông tin được phê duyệt cấp độ", 20), I("Triển khai phương án theo hồ sơ được duyệt", 10)),
-              C("Kiểm tra, đánh giá", 30, I("Kiểm tra an toàn thông tin định kỳ", 15), I("Khắc phục điểm yếu, lỗ hổng", 15))),
-            C("Phòng, chống mã độc và giám sát", 50,
-              C("Phòng, chống mã độc", 25, I("Tỷ lệ máy trạm cài phần mềm phòng, chống mã độc có quản trị tập trung", 25)),
-              C("Giám sát an toàn thông tin", 25, I("Kết nối hệ thống giám sát (SOC) của tỉnh", 15), I("Xử lý cảnh báo an toàn thông tin", 10))),
-            C("Ứng cứu sự cố", 40,
-              C("Phương án ứng cứu sự cố", 20, I("Phương án ứng cứu sự cố được phê duyệt", 20)),
-              C("Diễn tập", 20, I("Tham gia diễn tập ứng cứu sự cố", 20))))),
-        ("HD", C("Hoạt động chính quyền số", 400,
-            C("Văn bản điện tử và điều hành", 120,
-              C("Văn bản điện tử", 60, I("Tỷ lệ văn bản đi dưới dạng điện tử", 30), I("Tỷ lệ văn bản được ký số", 30)),
-              C("Hồ sơ công việc và báo cáo", 60, I("Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng", 40), I("Báo cáo định kỳ qua hệ thống thông tin báo cáo", 20))),
-            C("Dịch vụ công trực tuyến", 160,
-              C("Dịch vụ công trực tuyến toàn trình", 60, I("Tỷ lệ thủ tục hành chính cung cấp toàn trình", 30), I("Tỷ lệ hồ sơ trực tuyến toàn trình", 30)),
-              C("Thanh toán trực tuyến", 40, I("Tỷ lệ hồ sơ thanh toán trực tuyến", 40)),
-              C("Số hóa hồ sơ, kết quả", 60, I("Tỷ lệ hồ sơ được số hóa", 30), I("Tỷ lệ kết quả giải quyết được số hóa", 30))),
-            C("Dữ liệu số", 120,
-              C("Cơ sở dữ liệu chuyên ngành", 60, I("Cơ sở dữ liệu được xây dựng, cập nhật", 30), I("Kết nối, chia sẻ qua nền tảng LGSP", 30)),
-              C("Dữ liệu mở", 60, I("Số bộ dữ liệu mở được công bố", 30), I("Cập nhật dữ liệu lên Cổng dữ liệu của tỉnh", 30)))))),
-        rating=BANDS)
+                     "46", "department", 2023, mains(*outline(TTH_DEPARTMENT)), rating=BANDS)
+
+
+TTH_COMMUNE = """
+NT Nhận thức số | 100
+  Lãnh đạo, chỉ đạo chuyển đổi số | 50
+    Chủ tịch UBND xã trực tiếp chỉ đạo | 25
+      Văn bản chỉ đạo, phân công nhiệm vụ chuyển đổi số | 15
+      Chuyển đổi số trong nghị quyết của Đảng ủy xã | 10
+    Kế hoạch chuyển đổi số năm 2023 của xã | 25
+      Ban hành kế hoạch đúng hạn | 10
+      Tỷ lệ nhiệm vụ của kế hoạch hoàn thành | 15
+  Tuyên truyền về chuyển đổi số | 50
+    Hệ thống thông tin cơ sở | 25
+      Chuyên mục chuyển đổi số trên đài truyền thanh xã | 15
+      Số tin, bài về chuyển đổi số | 10
+    Mạng xã hội, nhóm cộng đồng | 25
+      Nhóm mạng xã hội của xã, thôn, tổ dân phố | 10
+      Hưởng ứng Ngày Chuyển đổi số quốc gia 10/10 | 15
+TC Thể chế số | 100
+  Quy chế, quy định | 50
+    Quy chế sử dụng hệ thống thông tin dùng chung | 25
+      Quy chế được ban hành | 15
+      Quy chế được thực hiện, kiểm tra | 10
+    Quy trình nội bộ giải quyết thủ tục hành chính | 25
+      Quy trình điện tử được cập nhật trên hệ thống một cửa | 25
+  Nguồn lực cho chuyển đổi số | 50
+    Kinh phí chuyển đổi số của xã | 30
+      Bố trí kinh phí trong dự toán năm | 20
+      Huy động nguồn lực xã hội hóa | 10
+    Cơ chế khuyến khích | 20
+      Khen thưởng tập thể, cá nhân tiêu biểu về chuyển đổi số | 20
+HT Hạ tầng số | 100
+  Hạ tầng tại trụ sở UBND xã | 50
+    Thiết bị, kết nối | 30
+      Tỷ lệ công chức có máy tính kết nối Internet | 15
+      Kết nối mạng truyền số liệu chuyên dùng | 15
+    Điểm cầu họp trực tuyến | 20
+      Điểm cầu họp trực tuyến kết nối huyện, tỉnh | 20
+  Hạ tầng số trên địa bàn | 50
+    Mạng băng rộng | 25
+      Tỷ lệ thôn, tổ dân phố được phủ sóng 4G | 10
+      Tỷ lệ thôn, tổ dân phố có cáp quang | 15
+    Camera giám sát kết nối Hue-S | 25
+      Camera giám sát an ninh, trật tự kết nối nền tảng Hue-S | 25
+NL Nhân lực số | 100
+  Công chức cấp xã | 50
+    Công chức phụ trách chuyển đổi số | 20
+      Phân công công chức phụ trách chuyển đổi số | 20
+    Kỹ năng số của cán bộ, công chức | 30
+      Tỷ lệ cán bộ, công chức được tập huấn kỹ năng số | 15
+      Tỷ lệ hoàn thành khóa học trên nền tảng MOOCs | 15
+  Tổ công nghệ số cộng đồng | 50
+    Thành lập và kiện toàn | 20
+      Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng | 20
+    Hoạt động của Tổ | 30
+      Số lượt hướng dẫn người dân sử dụng dịch vụ số | 15
+      Thành viên Tổ được tập huấn | 15
+ATTT An toàn thông tin mạng | 100
+  Bảo đảm an toàn thông tin tại UBND xã | 60
+    Phòng, chống mã độc | 30
+      Tỷ lệ máy tính cài phần mềm phòng, chống mã độc có quản trị tập trung | 30
+    Quy định, kiểm tra | 30
+      Thực hiện quy chế bảo đảm an toàn thông tin | 15
+      Không để xảy ra sự cố mất an toàn thông tin | 15
+  Tuyên truyền an toàn thông tin cho người dân | 40
+    Phòng, chống lừa đảo trực tuyến | 40
+      Số buổi tuyên truyền phòng, chống lừa đảo trực tuyến | 20
+      Cảnh báo trên hệ thống truyền thanh, mạng xã hội | 20
+HD_CQS Hoạt động chính quyền số | 200
+  Dịch vụ công trực tuyến | 80
+    Tiếp nhận, giải quyết hồ sơ trực tuyến | 50
+      Tỷ lệ hồ sơ trực tuyến toàn trình | 30
+      Tỷ lệ hồ sơ giải quyết đúng hạn | 20
+    Thanh toán trực tuyến | 30
+      Tỷ lệ hồ sơ thanh toán phí, lệ phí trực tuyến | 30
+  Văn bản điện tử và chữ ký số | 60
+    Văn bản điện tử | 40
+      Tỷ lệ văn bản đi được ký số | 20
+      Tỷ lệ văn bản trao đổi dưới dạng điện tử | 20
+    Hồ sơ công việc | 20
+      Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng | 20
+  Số hóa hồ sơ, dữ liệu | 60
+    Số hóa sổ hộ tịch | 30
+      Tỷ lệ sổ hộ tịch được số hóa | 30
+    Số hóa kết quả giải quyết thủ tục hành chính | 30
+      Tỷ lệ kết quả giải quyết được số hóa | 30
+HD_KTS Hoạt động kinh tế số | 150
+  Thương mại điện tử | 50
+    Sản phẩm trên sàn thương mại điện tử | 50
+      Sản phẩm OCOP, đặc sản trên sàn thương mại điện tử | 25
+      Tỷ lệ hộ kinh doanh có gian hàng trực tuyến | 25
+  Thanh toán không dùng tiền mặt | 50
+    Chợ, điểm bán hàng thanh toán số | 25
+      Tỷ lệ tiểu thương chấp nhận thanh toán bằng mã QR | 25
+    Chi trả an sinh xã hội không dùng tiền mặt | 25
+      Tỷ lệ chi trả trợ cấp không dùng tiền mặt | 25
+  Hộ kinh doanh chuyển đổi số | 50
+    Ứng dụng nền tảng số | 50
+      Tỷ lệ hộ kinh doanh sử dụng hóa đơn điện tử | 25
+      Tỷ lệ hộ kinh doanh dùng nền tảng số trong bán hàng | 25
+HD_XHS Hoạt động xã hội số | 150
+  Danh tính số | 50
+    Định danh điện tử | 50
+      Tỷ lệ người dân có tài khoản định danh điện tử mức 2 | 30
+      Tỷ lệ tài khoản định danh được kích hoạt | 20
+  Dịch vụ số của người dân | 50
+    Thanh toán số | 25
+      Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử | 25
+    Y tế số, giáo dục số | 25
+      Tỷ lệ dân số có hồ sơ sức khỏe điện tử | 15
+      Tỷ lệ thanh toán học phí không dùng tiền mặt | 10
+  Tương tác với chính quyền qua Hue-S | 50
+    Phản ánh hiện trường | 50
+      Tỷ lệ phản ánh hiện trường được xử lý đúng hạn | 30
+      Tỷ lệ người dân sử dụng ứng dụng Hue-S | 20
+"""
 
 
 def fw_tth_commune():
     return framework("tth-dti-commune-2023", "Bộ chỉ số đánh giá chuyển đổi số cấp xã tỉnh Thừa Thiên Huế năm 2023",
-                     "46", "commune", 2023, mains(
-        ("NT", C("Nhận thức số", 100,
-            C("Lãnh đạo, chỉ đạo chuyển đổi số", 50,
-              C("Chủ tịch UBND xã trực tiếp chỉ đạo", 25, I("Văn bản chỉ đạo, phân công nhiệm vụ chuyển đổi số", 15), I("Chuyển đổi số trong nghị quyết của Đảng ủy xã", 10)),
-              C("Kế hoạch chuyển đổi số năm 2023 của xã", 25, I("Ban hành kế hoạch đúng hạn", 10), I("Tỷ lệ nhiệm vụ của kế hoạch hoàn thành", 15))),
-            C("Tuyên truyền về chuyển đổi số", 50,
-              C("Hệ thống thông tin cơ sở", 25, I("Chuyên mục chuyển đổi số trên đài truyền thanh xã", 15), I("Số tin, bài về chuyển đổi số", 10)),
-              C("Mạng xã hội, nhóm cộng đồng", 25, I("Nhóm mạng xã hội của xã, thôn, tổ dân phố", 10), I("Hưởng ứng Ngày Chuyển đổi số quốc gia 10/10", 15))))),
-        ("TC", C("Thể chế số", 100,
-            C("Quy chế, quy định", 50,
-              C("Quy chế sử dụng hệ thống thông tin dùng chung", 25, I("Quy chế được ban hành", 15), I("Quy chế được thực hiện, kiểm tra", 10)),
-              C("Quy trình nội bộ giải quyết thủ tục hành chính", 25, I("Quy trình điện tử được cập nhật trên hệ thống một cửa", 25))),
-            C("Nguồn lực cho chuyển đổi số", 50,
-              C("Kinh phí chuyển đổi số của xã", 30, I("Bố trí kinh phí trong dự toán năm", 20), I("Huy động nguồn lực xã hội hóa", 10)),
-              C("Cơ chế khuyến khích", 20, I("Khen thưởng tập thể, cá nhân tiêu biểu về chuyển đổi số", 20))))),
-        ("HT", C("Hạ tầng số", 100,
-            C("Hạ tầng tại trụ sở UBND xã", 50,
-              C("Thiết bị, kết nối", 30, I("Tỷ lệ công chức có máy tính kết nối Internet", 15), I("Kết nối mạng truyền số liệu chuyên dùng", 15)),
-              C("Điểm cầu họp trực tuyến", 20, I("Điểm cầu họp trực tuyến kết nối huyện, tỉnh", 20))),
-            C("Hạ tầng số trên địa bàn", 50,
-              C("Mạng băng rộng", 25, I("Tỷ lệ thôn, tổ dân phố được phủ sóng 4G", 10), I("Tỷ lệ thôn, tổ dân phố có cáp quang", 15)),
-              C("Camera giám sát kết nối Hue-S", 25, I("Camera giám sát an ninh, trật tự kết nối nền tảng Hue-S", 25))))),
-        ("NL", C("Nhân lực số", 100,
-            C("Công chức cấp xã", 50,
-              C("Công chức phụ trách chuyển đổi số", 20, I("Phân công công chức phụ trách chuyển đổi số", 20)),
-              C("Kỹ năng số của cán bộ, công chức", 30, I("Tỷ lệ cán bộ, công chức được tập huấn kỹ năng số", 15), I("Tỷ lệ hoàn thành khóa học trên nền tảng MOOCs", 15))),
-            C("Tổ công nghệ số cộng đồng", 50,
-              C("Thành lập và kiện toàn", 20, I("Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng", 20)),
-              C("Hoạt động của Tổ", 30, I("Số lượt hướng dẫn người dân sử dụng dịch vụ số", 15), I("Thành viên Tổ được tập huấn", 15))))),
-        ("ATTT", C("An toàn thông tin mạng", 100,
-            C("Bảo đảm an toàn thông tin tại UBND xã", 60,
-              C("Phòng, chống mã độc", 30, I("Tỷ lệ máy tính cài phần mềm phòng, chống mã độc có quản trị tập trung", 30)),
-              C("Quy định, kiểm tra", 30, I("Thực hiện quy chế bảo đảm an toàn thông tin", 15), I("Không để xảy ra sự cố mất an toàn thông tin", 15))),
-            C("Tuyên truyền an toàn thông tin cho người dân", 40,
-              C("Phòng, chống lừa đảo trực tuyến", 40, I("Số buổi tuyên truyền phòng, chống lừa đảo trực tuyến", 20), I("Cảnh báo trên hệ thống truyền thanh, mạng xã hội", 20))))),
-        ("HD_CQS", C("Hoạt động chính quyền số", 200,
-            C("Dịch vụ công trực tuyến", 80,
-              C("Tiếp nhận, giải quyết hồ sơ trực tuyến", 50, I("Tỷ lệ hồ sơ trực tuyến toàn trình", 30), I("Tỷ lệ hồ sơ giải quyết đúng hạn", 20)),
-              C("Thanh toán trực tuyến", 30, I("Tỷ lệ hồ sơ thanh toán phí, lệ phí trực tuyến", 30))),
-            C("Văn bản điện tử và chữ ký số", 60,
-              C("Văn bản điện tử", 40, I("Tỷ lệ văn bản đi được ký số", 20), I("Tỷ lệ văn bản trao đổi dưới dạng điện tử", 20)),
-              C("Hồ sơ công việc", 20, I("Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng", 20))),
-            C("Số hóa hồ sơ, dữ liệu", 60,
-              C("Số hóa sổ hộ tịch", 30, I("Tỷ lệ sổ hộ tịch được số hóa", 30)),
-              C("Số hóa kết quả giải quyết thủ tục hành chính", 30, I("Tỷ lệ kết quả giải quyết được số hóa", 30))))),
-        ("HD_KTS", C("Hoạt động kinh tế số", 150,
-            C("Thương mại điện tử", 50,
-              C("Sản phẩm trên sàn thương mại điện tử", 50, I("Sản phẩm OCOP, đặc sản trên sàn thương mại điện tử", 25), I("Tỷ lệ hộ kinh doanh có gian hàng trực tuyến", 25))),
-            C("Thanh toán không dùng tiền mặt", 50,
-              C("Chợ, điểm bán hàng thanh toán số", 25, I("Tỷ lệ tiểu thương chấp nhận thanh toán bằng mã QR", 25)),
-              C("Chi trả an sinh xã hội không dùng tiền mặt", 25, I("Tỷ lệ chi trả trợ cấp không dùng tiền mặt", 25))),
-            C("Hộ kinh doanh chuyển đổi số", 50,
-              C("Ứng dụng nền tảng số", 50, I("Tỷ lệ hộ kinh doanh sử dụng hóa đơn điện tử", 25), I("Tỷ lệ hộ kinh doanh dùng nền tảng số trong bán hàng", 25))))),
-        ("HD_XHS", C("Hoạt động xã hội số", 150,
-            C("Danh tính số", 50,
-              C("Định danh điện tử", 50, I("Tỷ lệ người dân có tài khoản định danh điện tử mức 2", 30), I("Tỷ lệ tài khoản định danh được kích hoạt", 20))),
-            C("Dịch vụ số của người dân", 50,
-              C("Thanh toán số", 25, I("Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử", 25)),
-              C("Y tế số, giáo dục số", 25, I("Tỷ lệ dân số có hồ sơ sức khỏe điện tử", 15), I("Tỷ lệ thanh toán học phí không dùng tiền mặt", 10))),
-            C("Tương tác với chính quyền qua Hue-S", 50,
-              C("Phản ánh hiện trường", 50, I("Tỷ lệ phản ánh hiện trường được xử lý đúng hạn", 30), I("Tỷ lệ người dân sử dụng ứng dụng Hue-S", 20)))))),
-        rating=BANDS, pillars=pillars_22())
+                     "46", "commune", 2023, mains(*outline(TTH_COMMUNE)), rating=BANDS, pillars=pillars_22())
 
 
 # ---------------------------------------------------------------- units
@@ -370,59 +574,6 @@ def read_registry(paths):
 
 
 # ---------------------------------------------------------------- points
-def capacity(node, na):
-    """The points a node can take for a unit: its applicable max (0: not applicable)."""
-    if node["code"] in na:
-        return D(0)
-    if not is_crit(node):
-        return node["max"]
-    return min(node["max"], sum(capacity(c, na) for c in node["children"]))
-
-
-def allocate(rng, target, caps, weights=None):
-    """Shares of `target`, share i ≤ caps[i], roughly proportional to caps × weights, adding up exactly."""
-    f = target / sum(caps)
-    assert 0 <= f <= 1, (target, caps)
-    shares = [(c * min(D(1), f * D(repr(round((weights[i] if weights else 1) * rng.uniform(0.8, 1.2), 4)))))
-              .quantize(CENT, ROUND_DOWN) for i, c in enumerate(caps)]
-    rest = target - sum(shares)
-    room = [c - s if rest > 0 else s for c, s in zip(caps, shares)]
-    if sum(room):  # first spread the rest in proportion to the room, then greedily
-        part = [(abs(rest) * r / sum(room)).quantize(CENT, ROUND_DOWN) for r in room]
-        shares = [s + p if rest > 0 else s - p for s, p in zip(shares, part)]
-        rest = target - sum(shares)
-    order = list(range(len(caps)))
-    rng.shuffle(order)
-    for i in order:
-        step = min(rest, caps[i] - shares[i]) if rest > 0 else -min(-rest, shares[i])
-        shares[i] += step
-        rest -= step
-    assert rest == 0 and all(0 <= s <= c for s, c in zip(shares, caps))
-    return shares
-
-
-def split(rng, node, target, na=frozenset(), weights=None, out=None):
-    """Indicator values (code → Decimal or 'N/A') under node adding up to target, no cap biting."""
-    out = {} if out is None else out
-    if not is_crit(node):
-        out[node["code"]] = target
-        return out
-    caps = [capacity(c, na) for c in node["children"]]
-    live = [i for i, c in enumerate(caps) if c > 0]
-    for i, child in enumerate(node["children"]):
-        if caps[i] == 0:
-            out.update({x["code"]: "N/A" for x in leaves(child)})
-    shares = allocate(rng, target, [caps[i] for i in live], [weights[i] for i in live] if weights else None)
-    for i, share in zip(live, shares):
-        split(rng, node["children"][i], share, na, None, out)
-    return out
-
-
-def root(fw, members=None):
-    kids = [c for c in fw["criteria"] if members is None or c["code"] in members]
-    return {"code": "", "max": sum(c["max"] for c in kids), "children": kids}
-
-
 def fit(values, maxima, index, total_max, step=D("0.005")):
     """Points p_k with q4(p_k / m_k) == values[k] and q4(sum / total_max) == index."""
     grid = lambda x, mode: (x / step).to_integral_value(mode) * step
@@ -440,11 +591,6 @@ def fit(values, maxima, index, total_max, step=D("0.005")):
     return pts
 
 
-def distinct(rng, n, lo, hi):
-    """n distinct totals in [lo, hi) with two decimals, highest first."""
-    return [D(c) / 100 for c in sorted(rng.sample(range(int(lo * 100), int(hi * 100)), n), reverse=True)]
-
-
 # ---------------------------------------------------------------- the published figures
 PUB_2022 = [("48", "1.0000 0.9000 0.8253 0.8487 0.7578 0.8575 0.7836 0.5197", "0.8002"),
             ("79", "0.8917 0.9000 0.8258 0.6267 0.5580 0.8406 0.7611 0.3590", "0.7163"),
@@ -459,17 +605,9 @@ PROFILE_22 = [1.2, 1.15, 1.0, 0.95, 0.95, 1.05, 0.9, 0.6]  # foundation strong, 
 PUB_MIN = {"BTC": "0.4944", "NHNN": "0.4932", "BKHDT": "0.4701", "BHXH": "0.4643", "BYT": "0.4582"}
 
 
-TIERS = ["79 22 01 31 74 48 46 27 92".split(),  # the usual leaders
-         "75 77 56 26 24 37 80 87 19 38 15 40 33 10".split(),  # industrial provinces, regional centres
-         [],  # everyone else
-         "02 04 06 11 12 14 17 62 64 67 93 94 95 84 58 45 54 83".split()]  # mountainous, poorer provinces
-
-
 def by_strength(rng, codes):
     """Provinces in a plausible order, strongest first: four tiers that overlap a little."""
-    tier = lambda c: next((i for i, t in enumerate(TIERS) if c in t), 2)
-    key = {c: tier(c) + rng.uniform(0, 1.6) for c in codes}
-    return sorted(codes, key=key.get)
+    return sorted(codes, key=strength(rng, codes).get)
 
 
 def gen_province_2022(rng, fw, provinces):
@@ -547,147 +685,8 @@ def gen_tth(rng, fw, units, bands, na_units=(), na=frozenset(), capped=None, shu
     return subs
 
 
-# ---------------------------------------------------------------- writing
-def fmt(x):
-    """A value as written: decimal point, no exponent; never exactly 3 decimals (read as a thousands group)."""
-    if x == "N/A":
-        return x
-    text = format(x.normalize(), "f") if x != x.to_integral_value() else str(int(x))
-    return text + "0" if "." in text and len(text.split(".")[1]) == 3 else text
-
-
-def quoted(text):
-    return json.dumps(unicodedata.normalize("NFC", text), ensure_ascii=False)
-
-
-def emit_yaml(fw):
-    out = [f"code: {fw['code']}", f"title: {quoted(fw['title'])}", f"evaluator: {quoted(fw['evaluator'])}",
-           f"unit_type: {fw['unit_type']}", f"years: [{', '.join(map(str, fw['years']))}]"]
-    if fw.get("peer_group"):
-        out.append(f"peer_group: {fw['peer_group']}")
-    if fw.get("units"):
-        out.append("units: [" + ", ".join(quoted(u) for u in fw["units"]) + "]")
-    if fw.get("rating"):
-        out += ["rating:                    # highest band first; a unit gets the first band it meets"]
-        out += [f"  - {{label: {label}, min_pct: {pct}}}" for label, pct in fw["rating"]]
-    out.append("criteria:                  # main indicators (chỉ số chính); rule score = appraised points")
-
-    def node(n, pad):
-        if not is_crit(n):
-            out.append(f"{pad}- {{code: {n['code']}, name: {quoted(n['name'])}, max: {fmt(n['max'])}, rule: {{type: score}}}}")
-            return
-        if n.get("note"):
-            out.append(f"{pad}# {n['note']}")
-        out.extend([f"{pad}- code: {n['code']}", f"{pad}  name: {quoted(n['name'])}", f"{pad}  max: {fmt(n['max'])}",
-                    f"{pad}  {'criteria' if is_crit(n['children'][0]) else 'indicators'}:"])
-        for child in n["children"]:
-            node(child, pad + "    ")
-    for crit in fw["criteria"]:
-        node(crit, "  ")
-    if fw.get("pillars"):
-        out.append("pillars:")
-        out += [f"  - {{code: {c}, name: {quoted(n)}, criteria: [{', '.join(m)}]}}" for c, n, m in fw["pillars"]]
-    return "\n".join(out) + "\n"
-
-
-def write_submissions(path, parts):
-    """One long CSV for [(framework, {unit: {indicator: value}})], units sorted, indicators in order."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["unit_code,indicator_code,value"]
-    for fw, subs in parts:
-        codes = [x["code"] for c in fw["criteria"] for x in leaves(c)]
-        lines += [f"{u},{code},{fmt(subs[u][code])}" for u in sorted(subs) for code in codes]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
 
 # ---------------------------------------------------------------- verification: re-read OUTDIR, score exactly
-def scalar(text):
-    if text.startswith("["):
-        return [scalar(x.strip()) for x in text[1:-1].split(",")]
-    if text.startswith('"'):
-        return json.loads(text)
-    return int(text) if text.isdigit() else text
-
-
-def read_yaml(path):
-    """A framework as emit_yaml writes it, read back (exactly that subset of YAML)."""
-    fw = {"criteria": [], "pillars": [], "rating": [], "units": None, "peer_group": None}
-    section, stack = None, []  # stack: (indent, criterion) of the open criteria
-    for line in path.read_text(encoding="utf-8").splitlines():
-        text = "" if line.lstrip().startswith("#") else line.split("  #")[0].strip()
-        if not text:
-            continue
-        indent = len(line) - len(line.lstrip())
-        if indent == 0:
-            section, _, value = text.partition(":")
-            if value.strip():
-                fw[section] = scalar(value.strip())
-        elif section == "rating":
-            m = re.fullmatch(r"- \{label: (.+), min_pct: (\d+)\}", text)
-            fw["rating"].append((m[1], D(m[2])))
-        elif section == "pillars":
-            m = re.fullmatch(r'- \{code: (\S+), name: (".*"), criteria: \[(.*)\]\}', text)
-            fw["pillars"].append((m[1], json.loads(m[2]), m[3].split(", ")))
-        elif section == "criteria":
-            m = re.fullmatch(r'- \{code: (\S+), name: (".*"), max: ([0-9.]+), rule: \{type: score\}\}', text)
-            if m or text.startswith("- code: "):
-                while stack and stack[-1][0] >= indent:
-                    stack.pop()
-                node = {"code": m[1], "name": json.loads(m[2]), "max": D(m[3])} if m else {"code": text[8:], "children": []}
-                (stack[-1][1]["children"] if stack else fw["criteria"]).append(node)
-                if not m:
-                    stack.append((indent, node))
-            elif text.startswith("name: "):
-                stack[-1][1]["name"] = json.loads(text[6:])
-            elif text.startswith("max: "):
-                stack[-1][1]["max"] = D(text[5:])
-            elif text in ("criteria:", "indicators:"):
-                stack[-1][1]["holds"] = text[:-1]
-            else:
-                raise ValueError(f"{path}: unexpected line {line!r}")
-    return fw
-
-
-def score(node, values, seen):
-    """(points, applicable max, applicable) of a node (SPEC §4): an N/A indicator scores 0; a
-    criterion none of whose children applies does not apply; caps at every level."""
-    if "children" not in node:
-        v = values[node["code"]]
-        result = (D(0), D(0), False) if v == "N/A" else (min(v, node["max"]), node["max"], True)
-    else:
-        kids = [score(c, values, seen) for c in node["children"]]
-        live = [k for k in kids if k[2]]
-        raw = sum(k[0] for k in live)
-        result = (min(raw, node["max"]), min(node["max"], sum(k[1] for k in live)), True) if live else (D(0), D(0), False)
-        seen[node["code"] + ":raw"] = raw
-    seen[node["code"]] = result
-    return result
-
-
-def structure_problems(fw):
-    """Codes, nesting and maxima of a framework read back; returns (problems, over-max criteria)."""
-    problems, over, codes = [], [], []
-
-    def walk(n):
-        codes.append(n["code"])
-        if not CODE.fullmatch(n["code"]) or unicodedata.normalize("NFC", n["name"]) != n["name"]:
-            problems.append(f"bad code or name {n['code']}")
-        if "children" in n:
-            if {("children" in c) for c in n["children"]} != {n["holds"] == "criteria"}:
-                problems.append(f"{n['code']} mixes criteria and indicators")
-            if sum(c["max"] for c in n["children"]) != n["max"]:
-                over.append(f"{n['code']} ({'+'.join(fmt(c['max']) for c in n['children'])} > {fmt(n['max'])})")
-            for c in n["children"]:
-                walk(c)
-    for n in fw["criteria"]:
-        walk(n)
-    if len(codes) != len(set(codes)):
-        problems.append("duplicate codes")
-    tops = {n["code"] for n in fw["criteria"]}
-    problems += [f"pillar {p} names an unknown criterion" for p, _, m in fw["pillars"] if not set(m) <= tops]
-    return problems, over
-
-
 def verify(outdir, framework_files, submission_files, registry_paths):
     """Score every unit from the files in OUTDIR and compare with the published figures."""
     registry = read_registry(registry_paths)
@@ -697,25 +696,13 @@ def verify(outdir, framework_files, submission_files, registry_paths):
     def check(what, expected, got):
         checks.append((what, str(expected), str(got), str(expected) == str(got)))
 
+    overlap = overlapping(registry)
     for code in sorted({u["code"] for u in registry}):  # valid codes, NFC names, no overlapping rows
-        spans = sorted((u["from"], u["to"]) for u in registry if u["code"] == code)
-        if not CODE.fullmatch(code) or any(a[1] >= b[0] for a, b in zip(spans, spans[1:])):
+        if not CODE.fullmatch(code) or code in overlap:
             problems.append(f"unit code {code} is invalid or its rows overlap")
     problems += [f"{u['code']}: name not NFC" for u in registry if unicodedata.normalize("NFC", u["name"]) != u["name"]]
-    values = {}  # (year, unit) -> {indicator: Decimal or 'N/A'}
-    for path in submission_files:
-        year, data = int(path.parent.name), path.read_bytes()
-        rows = data.decode("utf-8").splitlines()
-        if data.startswith(b"\xef\xbb\xbf") or rows[0] != "unit_code,indicator_code,value":
-            problems.append(f"{path.name}: BOM or header")
-        for row in rows[1:]:
-            unit, indicator, value = row.split(",")
-            if not re.fullmatch(r"N/A|[0-9]+(\.[0-9]{1,2}|\.[0-9]{4})?", value):
-                problems.append(f"{path.name}: value {value!r}")
-            unit_values = values.setdefault((year, unit), {})
-            if indicator in unit_values:
-                problems.append(f"{path.name}: {unit} {indicator} given twice")
-            unit_values[indicator] = value if value == "N/A" else D(value)
+    values, found = read_values(submission_files, r"N/A|[0-9]+(\.[0-9]{1,2}|\.[0-9]{4})?")
+    problems += found
     results, claimed = {}, {}
     for path in framework_files:
         fw = read_yaml(path)
@@ -748,8 +735,7 @@ def verify(outdir, framework_files, submission_files, registry_paths):
                 rating = next((label for label, least in fw["rating"] if pct >= least), None)
                 res[u] = {"total": total, "max": cap, "index": Fraction(total) / Fraction(cap), "tops": tops,
                           "nodes": seen, "pillars": pillars, "rating": rating}
-            for r in res.values():  # standard competition ranking on the exact index
-                r["rank"] = 1 + sum(o["index"] > r["index"] for o in res.values())
+            rank(res)  # on the exact index
     problems += [f"{y} {u}: submitted but evaluated by no framework" for y, u in values
                  if not any(k[2:] == (y, u) for k in claimed)]
 
@@ -799,21 +785,10 @@ def verify(outdir, framework_files, submission_files, registry_paths):
     return all(ok for *_, ok in checks), checks, results
 
 
-def print_table(checks):
-    width = max(len(w) for w, *_ in checks)
-    print(f"{'figure':<{width}}  {'expected':<28}  {'computed':<28}  ok")
-    for what, expected, got, ok in checks:
-        print(f"{what:<{width}}  {expected:<28}  {got:<28}  {'yes' if ok else 'NO'}")
 
 
 # ---------------------------------------------------------------- README section
 def readme(fws, sub_files, results, names):
-    def depths(n, d=0):
-        return {d} if not is_crit(n) else {x for c in n["children"] for x in depths(c, d + 1)}
-
-    def band_text(fw):
-        return ", ".join(f"{b} {p}" for b, p in fw["rating"]) if fw.get("rating") else "none (index and rank)"
-
     lines = ["## The DTI frameworks (2020 →)", "",
              "Written by `scripts/dti_demo.py` (deterministic: fixed seed, exact decimals, stdlib only), which then",
              "re-reads the files it wrote, scores every unit on its own (SPEC §4: caps at every level, N/A, applicable",
@@ -823,13 +798,7 @@ def readme(fws, sub_files, results, names):
              "children's maxima add up to its own max except in the one place noted.", "",
              "| file / code | evaluator | unit_type (peer group) | years | main indicators (max) | total | indicators (depth below a main indicator) | bands | pillars |",
              "|---|---|---|---|---|---|---|---|---|"]
-    for fw in fws:
-        d = sorted(x for c in fw["criteria"] for x in depths(c))
-        group = f" (`{fw['peer_group']}`: {len(fw['units'])} units)" if fw.get("peer_group") else ""
-        pillars = "; ".join(f"{c} = {' + '.join(m)}" for c, _, m in fw.get("pillars") or []) or "—"
-        lines.append(f"| `{fw['code']}` | `\"{fw['evaluator']}\"` | {fw['unit_type']}{group} | {', '.join(map(str, fw['years']))} | "
-                     f"{', '.join(c['code'] + ' ' + fmt(c['max']) for c in fw['criteria'])} | {fmt(root(fw)['max'])} | "
-                     f"{sum(len(leaves(c)) for c in fw['criteria'])} ({d[0]}{'–' + str(d[-1]) if d[-1] != d[0] else ''}) | {band_text(fw)} | {pillars} |")
+    lines += [framework_row(fw) for fw in fws]
     dep, com = results["tth-dti-department-2023"], results["tth-dti-commune-2023"]
     best = lambda res: min(res, key=lambda u: (res[u]["rank"], u))
     lines += ["", "Notes:",
@@ -915,9 +884,7 @@ def main(argv):
         made = [(fw, generate(fw)) for fw, generate in parts]
         for fw, _ in made:
             fws.append(fw)
-            fw_files.append(out / "frameworks" / f"{fw['code']}.yaml")
-            fw_files[-1].parent.mkdir(parents=True, exist_ok=True)
-            fw_files[-1].write_text(emit_yaml(fw), encoding="utf-8")
+            fw_files.append(write_framework(out, fw))
         sub_files.append(out / "submissions" / name)
         write_submissions(sub_files[-1], made)
     with open(out / "units_additions.csv", "w", encoding="utf-8", newline="") as f:

@@ -25,24 +25,22 @@ How the points are made (exact decimals, random.Random with a fixed seed):
 * every other restated province gets a distinct mean in the band its published neighbours
   leave (ranks 8–16 between Hà Tĩnh and Đà Nẵng's 0.7069, ranks 18–34 below it), split over
   its predecessors; six predecessors go below Quảng Nam so that it is 57th of the 63;
-* dti_demo.split() spreads a total over the indicators (appraised points, rule `score`) without
+* demo_common.split() spreads a total over the indicators (appraised points, rule `score`) without
   reaching a cap.
-Stdlib only; imports the helpers of scripts/dti_demo.py (writing YAML, splitting points, reading
-the YAML back, scoring a tree).
+Stdlib only; imports the helpers of scripts/demo_common.py (writing YAML, splitting points,
+reading the YAML back, scoring a tree).
 """
 import csv
 import io
 import random
-import re
 import sys
 import textwrap
 import unicodedata
 from fractions import Fraction
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import dti_demo as dd  # noqa: E402
-from dti_demo import C, D, I, fmt, leaves, mains, q4, root  # noqa: E402
+import demo_common as dc
+from demo_common import D, fmt, leaves, q4, rank, root
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 20250612  # Resolution 202/2025/QH15, 12/6/2025
@@ -97,94 +95,98 @@ PROFILE = [1.15, 1.1, 1.0, 0.95, 0.95, 1.05, 0.9, 0.7]  # foundation strong, xã
 
 
 # ---------------------------------------------------------------- frameworks
+DTI_2024 = """
+NT Nhận thức số | 100
+  Ban Chỉ đạo chuyển đổi số do người đứng đầu làm Trưởng ban, họp định kỳ | 40
+  Tin, bài về chuyển đổi số trên báo, đài, cổng thông tin của tỉnh (đo tự động) | 30
+  Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng hoạt động | 30
+TC Thể chế số | 100
+  Kế hoạch chuyển đổi số năm 2024: tỷ lệ nhiệm vụ hoàn thành | 40
+  Chính sách và kinh phí cho chuyển đổi số | 30
+  Kiến trúc Chính quyền điện tử được cập nhật, triển khai | 30
+HT Hạ tầng số | 100
+  Tỷ lệ thôn, bản có sóng di động băng rộng (đo tự động) | 25
+  Tỷ lệ hộ gia đình có Internet băng rộng cáp quang | 25
+  Tỷ lệ hệ thống thông tin vận hành trên điện toán đám mây | 25
+  Giao dịch qua nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh kết nối NDXP (đo tự động) | 25
+NL Nhân lực số | 100
+  Tỷ lệ cán bộ, công chức hoàn thành khóa học kỹ năng số trên nền tảng MOOCs (đo tự động) | 40
+  Nhân lực chuyên trách chuyển đổi số, an toàn thông tin | 30
+  Tỷ lệ người dân được phổ cập kỹ năng số | 30
+ATTT An toàn thông tin mạng | 100
+  Tỷ lệ hệ thống thông tin được phê duyệt cấp độ an toàn | 35
+  Giám sát an toàn thông tin kết nối hệ thống giám sát quốc gia (đo tự động) | 35
+  Tỷ lệ máy trạm, máy chủ phòng, chống mã độc có quản trị tập trung (đo tự động) | 30
+HD_CQS Hoạt động chính quyền số | 200
+  Dịch vụ công trực tuyến (đo trên Cổng Dịch vụ công quốc gia) | 100
+    Tỷ lệ hồ sơ trực tuyến toàn trình | 50
+    Tỷ lệ hồ sơ thanh toán trực tuyến | 25
+    Tỷ lệ hồ sơ, kết quả giải quyết thủ tục hành chính được số hóa | 25
+  Văn bản điện tử và dữ liệu số | 100
+    Tỷ lệ văn bản ký số, gửi nhận qua Trục liên thông văn bản quốc gia (đo tự động) | 50
+    Dữ liệu mở, dữ liệu dùng chung được công bố, cập nhật | 50
+HD_KTS Hoạt động kinh tế số | 150
+  Tỷ trọng kinh tế số trong GRDP | 60
+  Tỷ lệ doanh nghiệp sử dụng hóa đơn điện tử, hợp đồng điện tử | 45
+  Tỷ lệ giao dịch thanh toán không dùng tiền mặt | 45
+HD_XHS Hoạt động xã hội số | 150
+  Tỷ lệ dân số trưởng thành có định danh điện tử mức 2 được kích hoạt | 50
+  Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử | 50
+  Tỷ lệ dân số có hồ sơ sức khỏe điện tử | 50
+"""
+
+
 def fw_2024():
     """QĐ 405/QĐ-BKHCN: the 2022 main indicators and maxima, fewer components, measured more
     automatically (illustrative below the main indicators)."""
-    return dd.framework(
+    return dc.framework(
         "mic-dti-province-2024",
         "Bộ chỉ số đánh giá chuyển đổi số cấp tỉnh năm 2024 (QĐ 405/QĐ-BKHCN ngày 3/4/2025 của Bộ Khoa học và Công nghệ)",
-        "national", "province", 2024, mains(
-            ("NT", C("Nhận thức số", 100,
-                I("Ban Chỉ đạo chuyển đổi số do người đứng đầu làm Trưởng ban, họp định kỳ", 40),
-                I("Tin, bài về chuyển đổi số trên báo, đài, cổng thông tin của tỉnh (đo tự động)", 30),
-                I("Tỷ lệ thôn, tổ dân phố có Tổ công nghệ số cộng đồng hoạt động", 30))),
-            ("TC", C("Thể chế số", 100,
-                I("Kế hoạch chuyển đổi số năm 2024: tỷ lệ nhiệm vụ hoàn thành", 40),
-                I("Chính sách và kinh phí cho chuyển đổi số", 30),
-                I("Kiến trúc Chính quyền điện tử được cập nhật, triển khai", 30))),
-            ("HT", C("Hạ tầng số", 100,
-                I("Tỷ lệ thôn, bản có sóng di động băng rộng (đo tự động)", 25),
-                I("Tỷ lệ hộ gia đình có Internet băng rộng cáp quang", 25),
-                I("Tỷ lệ hệ thống thông tin vận hành trên điện toán đám mây", 25),
-                I("Giao dịch qua nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh kết nối NDXP (đo tự động)", 25))),
-            ("NL", C("Nhân lực số", 100,
-                I("Tỷ lệ cán bộ, công chức hoàn thành khóa học kỹ năng số trên nền tảng MOOCs (đo tự động)", 40),
-                I("Nhân lực chuyên trách chuyển đổi số, an toàn thông tin", 30),
-                I("Tỷ lệ người dân được phổ cập kỹ năng số", 30))),
-            ("ATTT", C("An toàn thông tin mạng", 100,
-                I("Tỷ lệ hệ thống thông tin được phê duyệt cấp độ an toàn", 35),
-                I("Giám sát an toàn thông tin kết nối hệ thống giám sát quốc gia (đo tự động)", 35),
-                I("Tỷ lệ máy trạm, máy chủ phòng, chống mã độc có quản trị tập trung (đo tự động)", 30))),
-            ("HD_CQS", C("Hoạt động chính quyền số", 200,
-                C("Dịch vụ công trực tuyến (đo trên Cổng Dịch vụ công quốc gia)", 100,
-                  I("Tỷ lệ hồ sơ trực tuyến toàn trình", 50),
-                  I("Tỷ lệ hồ sơ thanh toán trực tuyến", 25),
-                  I("Tỷ lệ hồ sơ, kết quả giải quyết thủ tục hành chính được số hóa", 25)),
-                C("Văn bản điện tử và dữ liệu số", 100,
-                  I("Tỷ lệ văn bản ký số, gửi nhận qua Trục liên thông văn bản quốc gia (đo tự động)", 50),
-                  I("Dữ liệu mở, dữ liệu dùng chung được công bố, cập nhật", 50)))),
-            ("HD_KTS", C("Hoạt động kinh tế số", 150,
-                I("Tỷ trọng kinh tế số trong GRDP", 60),
-                I("Tỷ lệ doanh nghiệp sử dụng hóa đơn điện tử, hợp đồng điện tử", 45),
-                I("Tỷ lệ giao dịch thanh toán không dùng tiền mặt", 45))),
-            ("HD_XHS", C("Hoạt động xã hội số", 150,
-                I("Tỷ lệ dân số trưởng thành có định danh điện tử mức 2 được kích hoạt", 50),
-                I("Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử", 50),
-                I("Tỷ lệ dân số có hồ sơ sức khỏe điện tử", 50)))),
-        pillars=dd.pillars_22())
+        "national", "province", 2024, dc.mains(*dc.outline(DTI_2024)), pillars=dc.pillars_22())
+
+DTI_2025 = """
+NT Nhận thức số | 100
+  Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số hoạt động | 40
+  Tin, bài về chuyển đổi số trên báo, đài, cổng thông tin của tỉnh (đo tự động) | 30
+  Tỷ lệ xã, phường, đặc khu có Tổ công nghệ số cộng đồng hoạt động | 30
+TC Thể chế số | 100
+  Kế hoạch chuyển đổi số năm 2025: tỷ lệ nhiệm vụ hoàn thành | 40
+  Chính sách và kinh phí cho chuyển đổi số của chính quyền địa phương hai cấp | 30
+  Kiến trúc số của tỉnh sau sắp xếp được ban hành | 30
+HT Hạ tầng số | 100
+  Tỷ lệ thôn, bản có sóng di động băng rộng (đo tự động) | 30
+  Tỷ lệ xã, phường, đặc khu kết nối mạng truyền số liệu chuyên dùng | 35
+  Tỷ lệ hệ thống thông tin vận hành trên điện toán đám mây | 35
+NL Nhân lực số | 100
+  Tỷ lệ cán bộ, công chức cấp xã hoàn thành khóa học kỹ năng số (đo tự động) | 50
+  Nhân lực chuyên trách chuyển đổi số, an toàn thông tin | 50
+ATTT An toàn thông tin mạng | 100
+  Tỷ lệ hệ thống thông tin được phê duyệt cấp độ an toàn | 50
+  Giám sát an toàn thông tin kết nối hệ thống giám sát quốc gia (đo tự động) | 50
+HD_CQS Hoạt động chính quyền số | 200
+  Dịch vụ công trực tuyến (đo trên Cổng Dịch vụ công quốc gia) | 120
+    Tỷ lệ hồ sơ trực tuyến toàn trình | 50
+    Tỷ lệ thủ tục tiếp nhận không phụ thuộc địa giới hành chính | 40
+    Tỷ lệ hồ sơ thanh toán trực tuyến | 30
+  Chính quyền địa phương hai cấp và dữ liệu số | 80
+    Hệ thống thông tin giải quyết thủ tục hành chính dùng chung cho cấp tỉnh và cấp xã | 40
+    Dữ liệu dùng chung được kết nối, chia sẻ (đo tự động) | 40
+HD_KTS Hoạt động kinh tế số | 150
+  Tỷ trọng kinh tế số trong GRDP | 75
+  Tỷ lệ doanh nghiệp, hộ kinh doanh sử dụng hóa đơn điện tử | 75
+HD_XHS Hoạt động xã hội số | 150
+  Tỷ lệ dân số trưởng thành dùng định danh điện tử VNeID | 75
+  Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử | 75
+"""
 
 
 def fw_2025():
     """Illustrative: the same main indicators and maxima on the 34 provinces and the
     two-tier local government (province, commune)."""
-    return dd.framework(
+    return dc.framework(
         "bkhcn-dti-province-2025",
         "Bộ chỉ số đánh giá chuyển đổi số cấp tỉnh năm 2025 (Bộ Khoa học và Công nghệ)",
-        "national", "province", 2025, mains(
-            ("NT", C("Nhận thức số", 100,
-                I("Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số hoạt động", 40),
-                I("Tin, bài về chuyển đổi số trên báo, đài, cổng thông tin của tỉnh (đo tự động)", 30),
-                I("Tỷ lệ xã, phường, đặc khu có Tổ công nghệ số cộng đồng hoạt động", 30))),
-            ("TC", C("Thể chế số", 100,
-                I("Kế hoạch chuyển đổi số năm 2025: tỷ lệ nhiệm vụ hoàn thành", 40),
-                I("Chính sách và kinh phí cho chuyển đổi số của chính quyền địa phương hai cấp", 30),
-                I("Kiến trúc số của tỉnh sau sắp xếp được ban hành", 30))),
-            ("HT", C("Hạ tầng số", 100,
-                I("Tỷ lệ thôn, bản có sóng di động băng rộng (đo tự động)", 30),
-                I("Tỷ lệ xã, phường, đặc khu kết nối mạng truyền số liệu chuyên dùng", 35),
-                I("Tỷ lệ hệ thống thông tin vận hành trên điện toán đám mây", 35))),
-            ("NL", C("Nhân lực số", 100,
-                I("Tỷ lệ cán bộ, công chức cấp xã hoàn thành khóa học kỹ năng số (đo tự động)", 50),
-                I("Nhân lực chuyên trách chuyển đổi số, an toàn thông tin", 50))),
-            ("ATTT", C("An toàn thông tin mạng", 100,
-                I("Tỷ lệ hệ thống thông tin được phê duyệt cấp độ an toàn", 50),
-                I("Giám sát an toàn thông tin kết nối hệ thống giám sát quốc gia (đo tự động)", 50))),
-            ("HD_CQS", C("Hoạt động chính quyền số", 200,
-                C("Dịch vụ công trực tuyến (đo trên Cổng Dịch vụ công quốc gia)", 120,
-                  I("Tỷ lệ hồ sơ trực tuyến toàn trình", 50),
-                  I("Tỷ lệ thủ tục tiếp nhận không phụ thuộc địa giới hành chính", 40),
-                  I("Tỷ lệ hồ sơ thanh toán trực tuyến", 30)),
-                C("Chính quyền địa phương hai cấp và dữ liệu số", 80,
-                  I("Hệ thống thông tin giải quyết thủ tục hành chính dùng chung cho cấp tỉnh và cấp xã", 40),
-                  I("Dữ liệu dùng chung được kết nối, chia sẻ (đo tự động)", 40)))),
-            ("HD_KTS", C("Hoạt động kinh tế số", 150,
-                I("Tỷ trọng kinh tế số trong GRDP", 75),
-                I("Tỷ lệ doanh nghiệp, hộ kinh doanh sử dụng hóa đơn điện tử", 75))),
-            ("HD_XHS", C("Hoạt động xã hội số", 150,
-                I("Tỷ lệ dân số trưởng thành dùng định danh điện tử VNeID", 75),
-                I("Tỷ lệ dân số trưởng thành có tài khoản thanh toán điện tử", 75)))),
-        pillars=dd.pillars_22())
-
+        "national", "province", 2025, dc.mains(*dc.outline(DTI_2025)), pillars=dc.pillars_22())
 
 # ---------------------------------------------------------------- registry
 def read_rows(path):
@@ -240,8 +242,7 @@ def indices_2024(rng, provinces):
     groups = {s: [p for p, _ in ps] for s, _, ps in MERGES} | {c: [c] for c in UNCHANGED}
     free = [s for s in groups if not set(groups[s]) <= set(FIXED_24)]
     assert all(not set(groups[s]) & set(FIXED_24) for s in free) and set(UPPER) <= set(free)
-    tier = lambda c: next((i for i, t in enumerate(dd.TIERS) if c in t), 2)
-    strength = {c: tier(c) + rng.uniform(0, 1.6) for c in sorted(provinces)}  # lower is stronger, as in dti_demo
+    strength = dc.strength(rng, sorted(provinces))  # lower is stronger
     for attempt in range(1000):
         idx = dict(FIXED_24)
         means = [Fraction(sum(idx[p] for p in groups[s]), len(groups[s])) for s in groups if s not in free]
@@ -272,7 +273,7 @@ def indices_2024(rng, provinces):
 def gen_2024(rng, fw, provinces):
     idx, attempts = indices_2024(rng, provinces)
     assert sorted(idx) == sorted(provinces)
-    return {u: dd.split(rng, root(fw), D(idx[u]) / 10, weights=PROFILE) for u in sorted(idx)}, idx, attempts
+    return {u: dc.split(rng, root(fw), D(idx[u]) / 10, weights=PROFILE) for u in sorted(idx)}, idx, attempts
 
 
 def gen_2025(rng, fw, provinces, idx24):
@@ -282,8 +283,8 @@ def gen_2025(rng, fw, provinces, idx24):
     place = {s: i for i, s in enumerate(sorted(before, key=lambda s: -before[s]))}
     key = {s: place[s] + rng.uniform(0, 9) for s in provinces if s not in TOP_25}
     order = TOP_25 + sorted(key, key=key.get)
-    totals = dd.distinct(rng, len(order), 540, 870)
-    return {u: dd.split(rng, root(fw), t, weights=PROFILE) for u, t in zip(order, totals)}
+    totals = dc.distinct(rng, len(order), 540, 870)
+    return {u: dc.split(rng, root(fw), t, weights=PROFILE) for u, t in zip(order, totals)}
 
 
 # ---------------------------------------------------------------- verification: re-read OUTDIR, score exactly
@@ -304,10 +305,7 @@ def verify(out, fw_paths, sub_paths):
         problems.append("units.csv: header")
     registry = [{"code": r[0], "name": r[1], "type": r[2], "from": int(r[4]), "to": int(r[5]) if r[5] else 9999}
                 for r in rows[1:]]
-    for code in sorted({u["code"] for u in registry}):
-        spans = sorted((u["from"], u["to"]) for u in registry if u["code"] == code)
-        if any(a[1] >= b[0] for a, b in zip(spans, spans[1:])):
-            problems.append(f"{code}: rows overlap")
+    problems += [f"{code}: rows overlap" for code in sorted(dc.overlapping(registry))]
 
     def unit(code, year, kind="province"):
         found = [u for u in registry if u["code"] == code and u["type"] == kind and u["from"] <= year <= u["to"]]
@@ -345,23 +343,12 @@ def verify(out, fw_paths, sub_paths):
           f"{unit('48', 2024)['name']} / {unit('48', 2025)['name']}; {', '.join(sorted(preds['48']))}")
 
     # -- the submissions and the frameworks, read back, scored
-    values = {}
-    for path in sub_paths:
-        year, data = int(path.parent.name), path.read_bytes()
-        lines = data.decode("utf-8").splitlines()
-        if data.startswith(b"\xef\xbb\xbf") or lines[0] != "unit_code,indicator_code,value":
-            problems.append(f"{path.name}: BOM or header")
-        for line in lines[1:]:
-            u, ind, v = line.split(",")
-            if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", v):
-                problems.append(f"{path.name}: value {v!r}")
-            if ind in values.setdefault((year, u), {}):
-                problems.append(f"{path.name}: {u} {ind} given twice")
-            values[year, u][ind] = D(v)
+    values, found = dc.read_values(sub_paths, r"[0-9]+(\.[0-9]{1,2})?")
+    problems += found
     results, fws = {}, {}
     for path in fw_paths:
-        fw = dd.read_yaml(path)
-        found, over = dd.structure_problems(fw)
+        fw = dc.read_yaml(path)
+        found, over = dc.structure_problems(fw)
         problems += [f"{fw['code']}: {p}" for p in found + over]
         (year,) = fw["years"]
         fws[year] = fw
@@ -377,7 +364,7 @@ def verify(out, fw_paths, sub_paths):
                 problems.append(f"{year} {u}: {len(got)} values for {len(indicators)} indicators")
                 continue
             problems += [f"{year} {u} {k}: {v} above {indicators[k]}" for k, v in got.items() if not 0 <= v <= indicators[k]]
-            tops = {c["code"]: dd.score(c, got, {}) for c in fw["criteria"]}
+            tops = {c["code"]: dc.score(c, got, {}) for c in fw["criteria"]}
             total, cap = sum(s for s, _, _ in tops.values()), sum(m for _, m, _ in tops.values())
             res[u] = {"total": total, "index": Fraction(total) / Fraction(cap)}
         rank(res)
@@ -409,12 +396,6 @@ def verify(out, fw_paths, sub_paths):
     check("problems (files, units, codes, completeness, maxima)", "none", "; ".join(problems[:5]) or "none")
     return all(ok for *_, ok in checks), checks, {"2024": e24, "restated": restated, "2025": e25,
                                                    "name24": name24, "name25": name25, "fws": fws}
-
-
-def rank(res):
-    """Standard competition ranking on the exact index (ties share a rank, the next is skipped)."""
-    for r in res.values():
-        r["rank"] = 1 + sum(o["index"] > r["index"] for o in res.values())
 
 
 def ties(res):
@@ -464,15 +445,7 @@ def readme(fw_list, sub_paths, res):
         "### Frameworks", "",
         "| file / code | evaluator | unit_type | years | main indicators (max) | total | indicators (depth below a main indicator) | bands | pillars |",
         "|---|---|---|---|---|---|---|---|---|"]
-
-    def depths(n, d=0):
-        return {d} if "children" not in n else {x for c in n["children"] for x in depths(c, d + 1)}
-    for fw in fw_list:
-        d = sorted(x for c in fw["criteria"] for x in depths(c))
-        lines.append(f"| `{fw['code']}` | `\"national\"` | province | {fw['years'][0]} | "
-                     f"{', '.join(c['code'] + ' ' + fmt(c['max']) for c in fw['criteria'])} | 1000 | "
-                     f"{sum(len(leaves(c)) for c in fw['criteria'])} ({d[0]}{'–' + str(d[-1]) if d[-1] != d[0] else ''}) | none (index and rank) | "
-                     + "; ".join(f"{c} = {' + '.join(m)}" for c, _, m in fw["pillars"]) + " |")
+    lines += [dc.framework_row(fw) for fw in fw_list]
     lines += [
         "",
         "* DTI 2024 (`mic-dti-province-2024`, QĐ 405/QĐ-BKHCN of 3/4/2025: the evaluation of 2024, published by the",
@@ -562,13 +535,11 @@ def main(argv):
     subs25 = gen_2025(rng, fw25, valid(2025), idx24)
     fw_paths, sub_paths = [], []
     for fw, subs, name in ((fw24, subs24, "2024/mic_dti_tinh_2024.csv"), (fw25, subs25, "2025/bkhcn_dti_tinh_2025.csv")):
-        fw_paths.append(out / "frameworks" / f"{fw['code']}.yaml")
-        fw_paths[-1].parent.mkdir(parents=True, exist_ok=True)
-        fw_paths[-1].write_text(dd.emit_yaml(fw), encoding="utf-8")
+        fw_paths.append(dc.write_framework(out, fw))
         sub_paths.append(out / "submissions" / name)
-        dd.write_submissions(sub_paths[-1], [(fw, subs)])
+        dc.write_submissions(sub_paths[-1], [(fw, subs)])
     ok, checks, res = verify(out, fw_paths, sub_paths)
-    dd.print_table(checks)
+    dc.print_table(checks)
     where = put_section(out, readme([fw24, fw25], sub_paths, res))
     print(f"\nunits/units.csv, units/lineage.csv, {len(fw_paths)} frameworks, {len(sub_paths)} submission files in {out};"
           f" README section in {where} (2024 indices found at attempt {attempts})")
