@@ -5,9 +5,8 @@ import sys
 
 import dagster as dg
 
-from .dbt_project import prepare_run
 from .partitions import discover_years, plausible_year, years_partitions
-from .settings import Settings
+from .settings import Settings, SettingsResource
 
 # Dagster's run tags for a run over a range of partitions (what a single-run backfill sets).
 RANGE_START = "dagster/asset_partition_range_start"
@@ -46,7 +45,6 @@ def run(settings: Settings | None = None, years: list[int] | None = None,
         instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
     """Materialise every asset for `years` (all discovered years when None)."""
     settings = settings or Settings.from_env()
-    prepare_run(settings)  # exports the paths for dbt, too
     from .definitions import annual_run, defs
 
     instance = instance or dg.DagsterInstance.get()
@@ -58,6 +56,7 @@ def run(settings: Settings | None = None, years: list[int] | None = None,
         instance=instance,
         tags={RANGE_START: keys[0], RANGE_END: keys[-1]},
         raise_on_error=True,
+        resources={"settings": SettingsResource.of(settings)},
     )
 
 

@@ -3,11 +3,11 @@ before anything that needs it is imported (`python -m orchestration.dbt_project`
 
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -17,6 +17,7 @@ from .settings import Settings
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+PARTIAL_PARSE = "partial_parse.msgpack"
 
 
 def dbt_executable() -> str:
@@ -27,39 +28,67 @@ def dbt_executable() -> str:
 
 
 def prepare_manifest() -> Path:
-    """Run `dbt parse` once so code locations load a ready manifest instead of parsing.
-    The paths are exported as a run exports them, so runs launched from the UI on the
-    default warehouse reuse this parse state."""
-    Settings.from_env().export()
-    _parse(DBT_PROJECT_DIR / "target")
+    """Run `dbt parse` once so code locations load a ready manifest instead of parsing."""
+    _parse(DBT_PROJECT_DIR / "target", Settings.from_env())
     return dbt_project.manifest_path
 
 
-def prepare_run(settings: Settings) -> None:
-    """Give the run's dbt steps a parse state made for its warehouse.
+def dbt_env(settings: Settings) -> dict[str, str]:
+    """The variables dbt's profiles.yml reads: the warehouse, absolute (dbt runs in
+    dbt_project/), and DuckDB's memory limit."""
+    return {"EGOV_WAREHOUSE": str(settings.warehouse), "EGOV_DUCKDB_MEMORY_LIMIT": settings.memory_limit}
 
-    Every dbt step starts from a copy of a saved parse state (DBT_TARGET_PATH's
-    partial_parse.msgpack), and dbt re-parses the whole project when the profile (the
-    warehouse path) differs from the one that state was made with: so there is one
-    state per warehouse, made when missing or older than the project.
+
+@contextmanager
+def dbt_profile_environment(settings: Settings):
+    """The one place that writes os.environ: dagster-dbt starts dbt with this process's
+    environment and takes no other. Restored on the way out."""
+    variables = dbt_env(settings)
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def parse_state(settings: Settings) -> Path:
+    """The folder holding a parse state (partial_parse.msgpack) made for the warehouse.
+
+    dbt re-parses the whole project when the profile (the warehouse path) differs from the
+    one a state was made with: so there is one state per warehouse, made when missing or
+    older than the project. States of warehouses unused for a week are removed.
     """
-    settings.export()
     key = hashlib.sha1(str(settings.warehouse).encode()).hexdigest()[:12]
-    target = DBT_PROJECT_DIR / "target" / f"parse-{key}"
-    if _is_stale(target / "partial_parse.msgpack"):
-        _parse(target)
-    _prune_step_folders(target)
-    _prune_step_folders(target.parent)  # runs from the UI use the prepared state's folder
-    for other in target.parent.glob("parse-*"):  # states of warehouses unused for a week
-        if other != target and time.time() - other.stat().st_mtime > 7 * 24 * 3600:
+    state = DBT_PROJECT_DIR / "target" / f"parse-{key}"
+    if _is_stale(state / PARTIAL_PARSE):
+        _parse(state, settings)
+    for other in state.parent.glob("parse-*"):
+        if other != state and time.time() - other.stat().st_mtime > 7 * 24 * 3600:
             shutil.rmtree(other, ignore_errors=True)
-    os.environ["DBT_TARGET_PATH"] = str(target)
+    return state
 
 
-def _parse(target: Path) -> None:
+def step_target(state: Path, run_id: str, step: str) -> Path:
+    """A target folder of one dbt step (its manifest, compiled SQL, run results, logs),
+    `<state>/step-<run id[:8]>-<step>`, starting from the state's parse. The folders of the
+    last few runs are kept, for reading after a failure."""
+    _prune_step_folders(state)
+    folder = state / f"step-{run_id[:8]}-{step}"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(state / PARTIAL_PARSE, folder / PARTIAL_PARSE)
+    return folder
+
+
+def _parse(target: Path, settings: Settings) -> None:
     subprocess.run(
         [dbt_executable(), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)],
         cwd=DBT_PROJECT_DIR,
+        env={**os.environ, **dbt_env(settings)},
         check=True,
     )
 
@@ -85,15 +114,9 @@ def _project_files():
             yield from (p for p in path.rglob("*") if p.suffix in {".sql", ".yml", ".yaml"})
 
 
-# dagster-dbt's folder for one dbt step: <step>-<run id[:7]>-<7 hex>
-STEP_FOLDER = re.compile(r".+-[0-9a-f]{7}-[0-9a-f]{7}")
-
-
-def _prune_step_folders(target: Path, keep: int = 9) -> None:
-    """dagster-dbt gives every dbt step a folder of its own (a manifest, the compiled SQL,
-    run results: megabytes) and never removes it: keep the last few runs' only."""
-    steps = sorted((p for p in target.iterdir() if p.is_dir() and STEP_FOLDER.fullmatch(p.name)),
-                   key=lambda p: p.stat().st_mtime)
+def _prune_step_folders(state: Path, keep: int = 9) -> None:
+    """Step folders are megabytes each: keep those of the last `keep` steps."""
+    steps = sorted((p for p in state.glob("step-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
     for folder in steps[:-keep]:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -29,7 +29,7 @@ import duckdb
 
 from . import versions
 from .dbt_project import dbt_project
-from .settings import Settings
+from .settings import SettingsResource
 from .summary import publication_metadata
 
 MART_TABLES = (
@@ -184,13 +184,14 @@ def _link_or_copy(source: Path, target: Path) -> None:
         "written whole, made current in one atomic step (both switch together or not at all)."
     ),
 )
-def published_marts() -> dg.MaterializeResult:
-    settings = Settings.from_env()
-    counts, markdown = publish_marts(settings.warehouse, settings.publish_dir)
+def published_marts(settings: SettingsResource) -> dg.MaterializeResult:
+    resolved = settings.get()
+    publish_dir = resolved.publish_dir
+    counts, markdown = publish_marts(resolved.warehouse, publish_dir)
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(settings.publish_dir / "marts.duckdb")),
-            "version": versions.current(settings.publish_dir / CURRENT) or "",
+            "path": dg.MetadataValue.path(str(publish_dir / "marts.duckdb")),
+            "version": versions.current(publish_dir / CURRENT) or "",
             **{name: dg.MetadataValue.md(text) for name, text in markdown.items()},
             **{f"rows/{table}": count for table, count in counts.items()},
         }

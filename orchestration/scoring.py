@@ -15,9 +15,9 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from .dbt_project import dbt_executable, dbt_project
+from .dbt_project import dbt_executable, dbt_profile_environment, dbt_project, parse_state, step_target
 from .partitions import single_run, year_keys, years_partitions
-from .settings import Settings
+from .settings import Settings, SettingsResource
 
 # fqn selectors: dagster-dbt resolves `path:` against the working directory, not the project
 STAGING = "fqn:egov_warehouse.staging"
@@ -69,12 +69,14 @@ def markdown_safe(text: str) -> str:
 translator = EgovDbtTranslator()
 
 
-def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, *args: str):
-    settings = Settings.from_env()
-    settings.export()  # dbt runs in dbt_project/: give it absolute paths
+def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Settings, *args: str):
+    # A target folder of our own per step, seeded with the warehouse's parse state.
+    target = step_target(parse_state(settings), context.run.run_id, context.op_execution_context.op.name)
     # dbt's unit tests check the SQL, not the data: `make test` runs them (CI), and a run
     # only the data tests
-    events = list(dbt.cli(["build", "--exclude-resource-type", "unit_test", *args], context=context).stream())
+    with dbt_profile_environment(settings):
+        events = list(dbt.cli(["build", "--exclude-resource-type", "unit_test", *args],
+                              context=context, target_path=target).stream())
     yield from _with_table_metadata(context, events, settings.warehouse)
 
 
@@ -112,8 +114,8 @@ def _with_table_metadata(context: dg.AssetExecutionContext, events: list, wareho
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, select=STAGING, dagster_dbt_translator=translator)
-def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from _build(dbt, context)
+def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
+    yield from _build(dbt, context, settings.get())
 
 
 @dbt_assets(
@@ -123,15 +125,15 @@ def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     partitions_def=years_partitions,
     backfill_policy=single_run,
 )
-def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
     # The years go through a table, not `--vars`: a var that changes from run to run
     # makes dbt re-parse the whole project at every invocation.
-    warehouse = Settings.from_env().warehouse
-    _write_run_years(warehouse, year_keys(context.partition_keys))
+    resolved = settings.get()
+    _write_run_years(resolved.warehouse, year_keys(context.partition_keys))
     try:
-        yield from _build(dbt, context)
+        yield from _build(dbt, context, resolved)
     finally:
-        _write_run_years(warehouse, None)
+        _write_run_years(resolved.warehouse, None)
 
 
 def _write_run_years(warehouse, years: list[int] | None) -> None:
@@ -151,8 +153,8 @@ def _write_run_years(warehouse, years: list[int] | None) -> None:
     exclude=f"{STAGING} {YEARLY}",
     dagster_dbt_translator=translator,
 )
-def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from _build(dbt, context)
+def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
+    yield from _build(dbt, context, settings.get())
 
 
 class EgovDbtCliResource(DbtCliResource):

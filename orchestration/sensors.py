@@ -10,7 +10,7 @@ import dagster as dg
 
 from .ingest.load import submission_files
 from .partitions import years_partitions
-from .settings import Settings
+from .settings import SettingsResource
 
 
 def submission_fingerprints(data_dir: Path) -> dict[str, str]:
@@ -31,9 +31,9 @@ def build_submissions_sensor(job) -> dg.SensorDefinition:
         default_status=dg.DefaultSensorStatus.STOPPED,
         description="Runs a year's partition when files under `submissions/<year>/` appear or change.",
     )
-    def submission_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    def submission_files_sensor(context: dg.SensorEvaluationContext, settings: SettingsResource) -> dg.SensorResult:
         seen = json.loads(context.cursor) if context.cursor else {}
-        now = submission_fingerprints(Settings.from_env().data_dir)
+        now = submission_fingerprints(settings.get().data_dir)
         changed = sorted(year for year, digest in now.items() if seen.get(year) != digest)
         known = set(context.instance.get_dynamic_partitions(years_partitions.name))
         new_years = [year for year in changed if year not in known]

@@ -105,14 +105,36 @@ def test_only_the_last_dbt_step_folders_are_kept(tmp_path):
     from orchestration import dbt_project
 
     for n in range(12):
-        folder = tmp_path / f"dbt_marts-{n:07x}-abcdef{n % 10}"
+        folder = tmp_path / f"step-{n:08x}-dbt_marts"
         folder.mkdir()
         (folder / "manifest.json").write_text("{}")
         os.utime(folder, (n, n))
     (tmp_path / "compiled").mkdir()  # dbt's own, not a step's
+    (tmp_path / dbt_project.PARTIAL_PARSE).write_bytes(b"state")
     dbt_project._prune_step_folders(tmp_path, keep=3)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "compiled", "dbt_marts-0000009-abcdef9", "dbt_marts-000000a-abcdef0", "dbt_marts-000000b-abcdef1"]
+        "compiled", dbt_project.PARTIAL_PARSE, "step-00000009-dbt_marts", "step-0000000a-dbt_marts",
+        "step-0000000b-dbt_marts"]
+    # a new step starts from the state's parse
+    step = dbt_project.step_target(tmp_path, "0000000c-run", "dbt_staging")
+    assert step.name == "step-0000000c-dbt_staging"
+    assert (step / dbt_project.PARTIAL_PARSE).read_bytes() == b"state"
+
+
+def test_the_dbt_profile_variables_are_set_for_dbt_alone(tmp_path, monkeypatch):
+    import os
+
+    from orchestration.dbt_project import dbt_profile_environment
+    from orchestration.settings import Settings
+
+    monkeypatch.setenv("EGOV_WAREHOUSE", "before.duckdb")
+    monkeypatch.delenv("EGOV_DUCKDB_MEMORY_LIMIT", raising=False)
+    settings = Settings(tmp_path, tmp_path / "w.duckdb", tmp_path / "p", "512MB")
+    with dbt_profile_environment(settings):
+        assert (os.environ["EGOV_WAREHOUSE"], os.environ["EGOV_DUCKDB_MEMORY_LIMIT"]) == (
+            str(tmp_path / "w.duckdb"), "512MB")
+    assert os.environ["EGOV_WAREHOUSE"] == "before.duckdb"
+    assert "EGOV_DUCKDB_MEMORY_LIMIT" not in os.environ
 
 
 def test_dbt_outputs_do_not_make_the_manifest_stale():
@@ -122,3 +144,43 @@ def test_dbt_outputs_do_not_make_the_manifest_stale():
     assert dbt_project.DBT_PROJECT_DIR / "dbt_project.yml" in files
     assert any(p.parent.name == "macros" for p in files)
     assert not any("target" in p.relative_to(dbt_project.DBT_PROJECT_DIR).parts for p in files)
+
+
+def test_settings_are_a_resource_read_from_the_environment_when_a_run_starts(tmp_path, monkeypatch):
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.settings import SettingsResource
+
+    monkeypatch.setenv("EGOV_WAREHOUSE", str(tmp_path / "first.duckdb"))
+    for name in ("EGOV_DATA_DIR", "EGOV_PUBLISH_DIR", "EGOV_DUCKDB_MEMORY_LIMIT"):
+        monkeypatch.delenv(name, raising=False)
+    resource = SettingsResource.from_env()
+    assert isinstance(resource.warehouse, dg.EnvVar) and resource.data_dir == "data"
+    monkeypatch.setenv("EGOV_WAREHOUSE", str(tmp_path / "second.duckdb"))  # read at the run, not before
+    with dg.build_resources({"settings": resource}) as built:
+        settings = built.settings.get()
+    assert settings.warehouse == tmp_path / "second.duckdb"
+    assert settings.data_dir.is_absolute() and settings.data_dir.name == "data"
+    assert settings.memory_limit == "1GB"
+    assert isinstance(defs.resources["settings"], SettingsResource)
+
+
+def test_only_the_dbt_handover_writes_the_environment():
+    import ast
+
+    from orchestration import dbt_project
+
+    root = dbt_project.DBT_PROJECT_DIR.parent / "orchestration"
+    writes, allowed = [], set()
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name == "dbt_profile_environment":
+                allowed.update((path.name, line) for line in range(node.lineno, node.end_lineno + 1))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if ast.unparse(node.func.value) == "os.environ" and node.func.attr not in {"get", "copy"}:
+                    writes.append((path.name, node.lineno))
+            for target in getattr(node, "targets", []):
+                if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "os.environ":
+                    writes.append((path.name, node.lineno))
+    assert writes and set(writes) <= allowed, f"os.environ written outside dbt_profile_environment: {writes}"

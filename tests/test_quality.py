@@ -15,9 +15,10 @@ import duckdb
 import pytest
 from conftest import FIXTURES, ROOT, point_at
 
+from orchestration import definitions
 from orchestration.annual import RANGE_END, RANGE_START, register_years
 from orchestration.definitions import defs
-from orchestration.quality import SuiteError, build_checks, checks, expectations_dir, load_suites
+from orchestration.quality import SuiteError, checks, expectations_dir, load_suites
 from orchestration.settings import Settings
 
 
@@ -95,7 +96,7 @@ def test_a_one_year_check_catches_a_bad_value_of_that_year_only(mini_run, tmp_pa
 
     def check_alone(year=None):
         result = dg.materialize(
-            [*defs.assets, *build_checks()], resources=defs.resources, instance=instance,
+            definitions.ASSETS + definitions.asset_checks(), resources=definitions.resources(), instance=instance,
             selection=dg.AssetSelection.checks_for_assets(asset), raise_on_error=False,
             tags={RANGE_START: year, RANGE_END: year} if year else None)
         assert not result.get_asset_materialization_events(), "only the check runs"
@@ -160,7 +161,7 @@ def test_a_suite_reads_only_the_columns_it_names_and_still_sees_every_column(val
     assert frame["row_number"].tolist() == [3, 1]
     assert frame["note"].isna().all() and frame.memory_usage()["note"] < 100, "an unread column is empty"
 
-    result = checks.validate(suite, "run-1", values_warehouse)
+    result = checks.validate(suite, checks.GxRun("run-1", values_warehouse.publish_dir), values_warehouse)
     assert not result.passed and result.metadata["rows"].value == 3
     assert result.metadata["failed"].value == 1, "the expect_table_* ones pass, most columns unread"
     assert "expect_column_values_to_be_between" in result.metadata["failed_expectations"].value
@@ -171,8 +172,9 @@ def test_a_year_is_validated_alone_and_each_batch_has_its_docs(values_warehouse,
         ("expect_column_values_to_be_between", {"column": "row_number", "min_value": 2}),
         ("expect_compound_columns_to_be_unique", {"column_list": ["year", "source_file", "row_number"]}),
     ])
-    assert checks.validate(suite, "run-2", values_warehouse, years=[2020]).passed
-    failed = checks.validate(suite, "run-2", values_warehouse, years=[2021])
+    run = checks.GxRun("run-2", values_warehouse.publish_dir)  # a run's checks share it
+    assert checks.validate(suite, run, values_warehouse, years=[2020]).passed
+    failed = checks.validate(suite, run, values_warehouse, years=[2021])
     assert not failed.passed
     assert failed.metadata["rows"].value == 2 and failed.metadata["years"].value == "2021"
     assert "2021" in failed.description
@@ -199,7 +201,7 @@ def test_great_expectations_lets_go_of_a_validated_frame(tmp_path):
     import pandas as pd
 
     suite = write_suite(tmp_path / "suites", [("expect_column_values_to_not_be_null", {"column": "note"})])
-    run = checks._GxRun.of("run-3", tmp_path / "published")
+    run = checks.GxRun("run-3", tmp_path / "published")
     frame = pd.DataFrame({"note": ["a", "b"]})
     assert run.validate(suite, frame, None).success
     validated = weakref.ref(frame)
@@ -225,8 +227,8 @@ def test_a_failing_mart_suite_blocks_publishing_and_keeps_the_published_bytes(fi
     point_at(monkeypatch, FIXTURES / "mini", published.parent)  # the shared mini run's files
 
     result = dg.materialize(
-        [*defs.assets, *build_checks()],
-        resources=defs.resources,
+        definitions.ASSETS + definitions.asset_checks(),
+        resources=definitions.resources(),
         instance=instance,
         selection=dg.AssetSelection.groups("marts").downstream(),  # rescore the marts, then publish
         raise_on_error=False,

@@ -6,14 +6,17 @@ import shutil
 import dagster as dg
 from conftest import FIXTURES
 
-from orchestration.definitions import defs
+from orchestration.definitions import defs, resources
 
 
 def evaluate(instance, cursor=None):
     # the sensor's own evaluation with a real context and instance (evaluate_tick would
     # also validate dynamic partition keys, which needs Dagster's private loading context)
     sensor = defs.resolve_sensor_def("submission_files")
-    return sensor(dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs))
+    # the settings as the environment gives them now (the test sets EGOV_DATA_DIR)
+    context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs,
+                                      resources={"settings": resources()["settings"]})
+    return sensor(context)
 
 
 def partitions_of(result):

@@ -3,14 +3,11 @@ for a reason given where it is used. An upgrade that renames or reshapes one fai
 loudly and by name, instead of silently costing seconds or breaking a run."""
 
 import inspect
-import uuid
 from pathlib import Path
 
-import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.annual import RANGE_END, RANGE_START
-from orchestration.dbt_project import STEP_FOLDER
 from orchestration.scoring import EgovDbtCliResource
 
 
@@ -25,12 +22,14 @@ def test_dbt_cli_resource_still_has_what_egov_dbt_cli_resource_overrides():
     assert "self._cli_version" in source and "self._initialize_dbt_core_adapter(" in source
 
 
-def test_dagster_dbt_still_names_step_folders_as_dbt_project_prunes_them():
-    # dbt_project._prune_step_folders: <op name>-<run id[:7]>-<7 characters of a uuid>
-    source = inspect.getsource(DbtCliResource._get_unique_target_path)
-    assert 'f"{context.op_execution_context.op.name}-{context.run.run_id[:7]}-{unique_id}"' in source
-    assert "str(uuid.uuid4())[:7]" in source
-    assert STEP_FOLDER.fullmatch(f"dbt_yearly-{uuid.uuid4().hex[:7]}-{str(uuid.uuid4())[:7]}")
+def test_dagster_dbt_still_seeds_a_given_target_folder_only_when_it_has_no_parse_state():
+    # dbt_project.step_target copies the warehouse's parse state into the folder it gives
+    # dbt.cli(target_path=...): dagster-dbt must not overwrite it with its own
+    from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+
+    source = inspect.getsource(DbtCliInvocation.run)
+    assert "not partial_parse_destination_target_path.exists()" in source
+    assert "target_path" in inspect.signature(DbtCliResource.cli).parameters
 
 
 def test_dagster_still_reads_partition_ranges_from_these_run_tags():
@@ -38,15 +37,6 @@ def test_dagster_still_reads_partition_ranges_from_these_run_tags():
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     assert (RANGE_START, RANGE_END) == (ASSET_PARTITION_RANGE_START_TAG, ASSET_PARTITION_RANGE_END_TAG)
-
-
-def test_a_job_still_reaches_its_assets_partitions_as_the_checks_do():
-    # quality/checks.py: a check finds the partitions of the asset it guards
-    from orchestration.definitions import annual_run, defs
-
-    job = defs.resolve_job_def(annual_run.name)
-    asset = dg.AssetKey(["raw", "submissions"])
-    assert job.asset_layer.asset_graph.get(asset).partitions_def is not None
 
 
 def test_great_expectations_still_has_what_the_checks_use():

@@ -5,16 +5,16 @@ import dagster as dg
 import duckdb
 
 from ..partitions import single_run, year_keys, years_partitions
-from ..settings import Settings
+from ..settings import Settings, SettingsResource
 from . import load
 
 INGEST = {"group_name": "ingest", "kinds": {"duckdb"}}
 
 
-def _connect() -> tuple[Settings, duckdb.DuckDBPyConnection]:
+def _connect(resource: SettingsResource) -> tuple[Settings, duckdb.DuckDBPyConnection]:
     # One connection per step, closed before dbt (a separate process) opens the file:
     # DuckDB allows a single writing process.
-    settings = Settings.from_env()
+    settings = resource.get()
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     return settings, duckdb.connect(str(settings.warehouse), config={"memory_limit": settings.memory_limit})
 
@@ -26,9 +26,9 @@ def _connect() -> tuple[Settings, duckdb.DuckDBPyConnection]:
                      "`units/lineage.csv` (optional).", **INGEST),
     ]
 )
-def raw_units():
+def raw_units(settings: SettingsResource):
     """Both files are checked before either is written: a bad lineage stops the run."""
-    settings, con = _connect()
+    settings, con = _connect(settings)
     with con:
         load.load_units(con, settings.data_dir)
         counts = {table: con.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
@@ -43,8 +43,8 @@ def raw_units():
         for table, description in load.FRAMEWORK_TABLES.items()
     ]
 )
-def raw_frameworks():
-    settings, con = _connect()
+def raw_frameworks(settings: SettingsResource):
+    settings, con = _connect(settings)
     with con:
         load.load_frameworks(con, settings.data_dir)
         counts = {
@@ -63,10 +63,10 @@ def raw_frameworks():
     partitions_def=years_partitions,
     backfill_policy=single_run,
 )
-def raw_submissions(context: dg.AssetExecutionContext):
+def raw_submissions(context: dg.AssetExecutionContext, settings: SettingsResource):
     """The files of submissions/<year>/ for the run's years; other years stay untouched."""
     years = year_keys(context.partition_keys)
-    settings, con = _connect()
+    settings, con = _connect(settings)
     with con:
         counts = load.load_submissions(con, settings.data_dir, years)
     yield dg.MaterializeResult(

@@ -15,9 +15,10 @@ comes back empty, and regular expressions are refused on that dialect.)
 
 The JSON is read when the definitions load. Great Expectations and pandas are imported
 only when a check runs: importing GE takes seconds, and the code location must load fast.
-All the checks of one run share one ephemeral GE context, so the Data Docs swapped into
-EGOV_PUBLISH_DIR/quality/ after each check show every suite the run has validated so far:
-they are the docs of the last run, also (above all) when it failed. They open without
+All the checks of one run share one ephemeral GE context, held by the run's `quality`
+resource, so the Data Docs swapped into EGOV_PUBLISH_DIR/quality/ after each check show
+every suite the run has validated so far: they are the docs of the last run, also (above
+all) when it failed. They open without
 network: data_docs.py points GE's pages at scripts and styles shipped beside them.
 """
 
@@ -26,16 +27,18 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 import weakref
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
-from ..partitions import year_keys
-from ..settings import Settings
+from ..partitions import year_keys, years_partitions
+from ..settings import Settings, SettingsResource
 from . import data_docs
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -128,56 +131,57 @@ def load_suites(folder: Path) -> list[Suite]:
     return suites
 
 
-def build_checks(folder: Path | None = None) -> list[dg.AssetChecksDefinition]:
-    """One asset check per suite file; adding a file adds a check, no Python needed."""
-    return [_asset_check(suite) for suite in load_suites(folder or expectations_dir())]
+def build_checks(folder: Path | None = None,
+                 partitioned: Collection[dg.AssetKey] = ()) -> list[dg.AssetChecksDefinition]:
+    """One asset check per suite file; adding a file adds a check, no Python needed. The
+    check of an asset in `partitioned` is partitioned by year as its asset is."""
+    return [_asset_check(suite, suite.asset in partitioned) for suite in load_suites(folder or expectations_dir())]
 
 
-def _asset_check(suite: Suite) -> dg.AssetChecksDefinition:
+def _asset_check(suite: Suite, partitioned: bool) -> dg.AssetChecksDefinition:
+    with warnings.catch_warnings():
+        # Partitioned checks are a preview in Dagster 1.13 (tests/test_quality.py shows them
+        # validating a run's years): say so here, not at every load.
+        warnings.filterwarnings("ignore", category=dg.PreviewWarning, message=".*partitions_def on an AssetCheckSpec")
+        return _define_check(suite, partitioned)
+
+
+def _define_check(suite: Suite, partitioned: bool) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=suite.asset,
         name=suite.check_name,
         description=suite.description,
         blocking=suite.blocking,
         compute_kind="great_expectations",
+        partitions_def=years_partitions if partitioned else None,
         metadata={
             "suite": dg.MetadataValue.path(str(suite.path)),
             "table": suite.table,
             "expectations": len(suite.document["expectations"]),
         },
     )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        settings = Settings.from_env()
-        return validate(suite, context.run.run_id, settings, _years_to_validate(context, suite, settings))
+    def _check(context: dg.AssetCheckExecutionContext, settings: SettingsResource,
+               quality: "QualityResource") -> dg.AssetCheckResult:
+        resolved = settings.get()
+        years = _years_to_validate(context, suite, resolved) if partitioned else None
+        return validate(suite, quality.gx_run(context.run.run_id, resolved.publish_dir), resolved, years)
 
     return _check
 
 
-def _years_to_validate(context: dg.AssetCheckExecutionContext, suite: Suite,
-                       settings: Settings) -> list[int] | None:
-    """None (the whole table) for an asset that is not partitioned; for one partitioned by
-    year, the run's years (the other years were checked when they were built), or every
-    year of the table when the run names none."""
-    # The run's partitions reach every step, also the checks of unpartitioned assets (the
-    # marts, rebuilt whole): ask the asset itself whether it is partitioned.
-    partitions = context.job_def.asset_layer.asset_graph.get(suite.asset).partitions_def
-    if partitions is None:
-        return None
-    if not (context.has_partition_key or context.has_partition_key_range):
-        with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-            return sorted(year_counts(con, suite.table))
-    # The keys of the range as Dagster orders them; context.partition_keys would do it, but
-    # fails in a run of checks alone, which Dagster does not see as partitioned.
-    span = context.partition_key_range
-    keys = list(partitions.get_partition_keys(dynamic_partitions_store=context.instance))
-    return year_keys(keys[keys.index(span.start):keys.index(span.end) + 1])
+def _years_to_validate(context: dg.AssetCheckExecutionContext, suite: Suite, settings: Settings) -> list[int]:
+    """The run's years (the other years were checked when they were built), or every year
+    of the table when the run names none."""
+    if context.has_partition_key or context.has_partition_key_range:
+        return year_keys(context.partition_keys)
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return sorted(year_counts(con, suite.table))
 
 
-def validate(suite: Suite, run_id: str, settings: Settings,
+def validate(suite: Suite, run: "GxRun", settings: Settings,
              years: Iterable[int] | None = None) -> dg.AssetCheckResult:
     """Validate the whole table, or only `years` of it in batches of whole years, then
     refresh the docs. The check passes when every batch does."""
-    run = _GxRun.of(run_id, settings.publish_dir)
     # read-only, and closed once read: DuckDB allows one writing process per file
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         columns = table_columns(con, suite.table)
@@ -224,7 +228,7 @@ def year_batches(counts: dict[int, int], years: Iterable[int]) -> list[list[int]
     return batches
 
 
-def _validate_batch(run: "_GxRun", suite: Suite, warehouse: Path, columns: list[str],
+def _validate_batch(run: "GxRun", suite: Suite, warehouse: Path, columns: list[str],
                     years: list[int] | None):
     # A function of its own, so that a batch's frame is freed before the next is read; the
     # connection is closed before GE runs, which frees DuckDB's cache of the table too.
@@ -316,20 +320,24 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-class _GxRun:
-    """One ephemeral Great Expectations context per Dagster run.
+class QualityResource(dg.ConfigurableResource):
+    """The Great Expectations context of a run, which its checks share: one context, its
+    in-memory stores holding every validation of the run, so the Data Docs show them all.
+    Made at the first check (importing GE takes seconds), let go when the run ends."""
 
-    The pipeline runs its steps in one process (in_process_executor), so the checks of a
-    run find the context here and its in-memory stores hold every validation of the run.
-    """
+    _run: "GxRun | None" = PrivateAttr(default=None)
 
-    _current: "_GxRun | None" = None
+    def gx_run(self, run_id: str, publish_dir: Path) -> "GxRun":
+        if self._run is None or (self._run.run_id, self._run.publish_dir) != (run_id, publish_dir):
+            self._run = GxRun(run_id, publish_dir)
+        return self._run
 
-    @classmethod
-    def of(cls, run_id: str, publish_dir: Path) -> "_GxRun":
-        if cls._current is None or (cls._current.run_id, cls._current.publish_dir) != (run_id, publish_dir):
-            cls._current = cls(run_id, publish_dir)
-        return cls._current
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        self._run = None
+
+
+class GxRun:
+    """An ephemeral Great Expectations context and the Data Docs site it builds."""
 
     def __init__(self, run_id: str, publish_dir: Path):
         import great_expectations as gx

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from ..settings import Settings
+from ..settings import SettingsResource
 
 
 @dg.asset(
@@ -19,12 +19,12 @@ from ..settings import Settings
         "cannot be a file name is not written and is listed under `skipped`."
     ),
 )
-def published_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def published_reports(context: dg.AssetExecutionContext, settings: SettingsResource) -> dg.MaterializeResult:
     from .build import build_reports  # Jinja2 and the chart library load only when reports are built
 
-    settings = Settings.from_env()
-    reports_dir = settings.publish_dir / "reports"
-    publication = build_reports(settings.publish_dir / "marts.duckdb", reports_dir)
+    publish_dir = settings.get().publish_dir
+    reports_dir = publish_dir / "reports"
+    publication = build_reports(publish_dir / "marts.duckdb", reports_dir)
     context.log.info(
         f"{len(publication.files)} files under {reports_dir}: {len(publication.rendered)} written, "
         "the others unchanged since the previous run"
