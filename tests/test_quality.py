@@ -271,3 +271,35 @@ def test_a_suite_that_cannot_guard_a_table_is_refused_naming_the_file(tmp_path, 
     with pytest.raises(SuiteError, match=complaint) as refused:
         load_suites(tmp_path)
     assert "broken.json" in str(refused.value)
+
+
+def test_a_value_set_can_name_the_frameworks_bands_and_the_shared_lists(tmp_path):
+    """Ratings are checked against the bands of the frameworks in the warehouse, whatever
+    their labels; unit types against the one list the registry and frameworks accept."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.rating_bands as select * from (values ('Xuất sắc'), ('Đạt')) b(label)")
+        con.execute("""create table raw.values as select * from (values
+            ('Xuất sắc', 'commune', 'Không xếp hạng'), ('Đạt', 'province', 'Đạt'),
+            (null, 'ward', 'Tốt')) v(rating, unit_type, rating_or_not)""")
+    settings = Settings(data_dir=tmp_path, warehouse=warehouse, publish_dir=tmp_path / "published")
+    suite = write_suite(tmp_path / "suites", [
+        ("expect_column_values_to_be_in_set", {"column": "rating", "value_set": {"$names": "rating_bands"}}),
+        ("expect_column_values_to_be_in_set", {"column": "unit_type", "value_set": {"$names": "unit_types"}}),
+        ("expect_column_values_to_be_in_set",
+         {"column": "rating_or_not", "value_set": {"$names": ["rating_bands", "not_ranked_label"]}}),
+    ])
+    result = checks.validate(suite, checks.GxRun("run-4", settings.publish_dir), settings)
+    failures = result.metadata["failed_expectations"].value
+    assert result.metadata["failed"].value == 2
+    assert "| unit_type | 1 | ward |" in failures and "| rating_or_not | 1 | Tốt |" in failures
+    assert "| rating |" not in failures, "the frameworks' own labels pass"
+
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "raw.values.json").write_text(json.dumps({
+        "name": "raw.values", "meta": {"table": "raw.values"}, "expectations": [
+            {"type": "expect_column_values_to_be_in_set",
+             "kwargs": {"column": "rating", "value_set": {"$names": "ratings"}}}]}), encoding="utf-8")
+    with pytest.raises(SuiteError, match=r"raw.values.json: expectations\[0\].kwargs.value_set: no named set 'ratings'"):
+        load_suites(tmp_path / "bad")

@@ -11,10 +11,11 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from .. import vocabulary
 from ..partitions import FIRST_YEAR, LAST_YEAR
 
 RULE_TYPES = {"score", "linear", "boolean", "steps", "relative"}
-UNIT_TYPES = {"ministry", "province", "department", "district", "commune"}
+UNIT_TYPES = vocabulary.UNIT_TYPES
 # Criteria nest to this many levels (main indicator → component → criterion → … → the
 # criterion holding indicators); dbt sums them bottom-up in as many steps (the dbt var
 # `criterion_levels`, which must agree).

@@ -13,6 +13,11 @@ a check holds one batch of the columns it reads, whatever the number of years.
 through duckdb_engine, column reflection fails under SQLAlchemy 2.1, every metric query
 comes back empty, and regular expressions are refused on that dialect.)
 
+A `value_set` may name its values instead of listing them, `{"$names": "unit_types"}` or a
+list of names (their union): the lists kept in one place (NAMED_SETS), such as the unit
+types the registry and the frameworks accept, or read from the warehouse when the check
+runs, such as the rating labels of the frameworks' own bands.
+
 The JSON is read when the definitions load. Great Expectations and pandas are imported
 only when a check runs: importing GE takes seconds, and the code location must load fast.
 All the checks of one run share one ephemeral GE context, held by the run's `quality`
@@ -30,13 +35,15 @@ import tempfile
 import warnings
 import weakref
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from .. import vocabulary
+from ..ingest.frameworks import RULE_TYPES
 from ..partitions import year_keys, years_partitions
 from ..settings import Settings, SettingsResource
 from . import data_docs
@@ -48,6 +55,18 @@ TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*")
 # The kwargs by which Great Expectations' expectations name the columns whose values they
 # read; the expect_table_* ones read only the table's column names and its row count.
 COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
+# Named value sets: a list kept in one place, or a query on the warehouse that gives one.
+NAMED_SETS: dict[str, list[str] | str] = {
+    "unit_types": sorted(vocabulary.UNIT_TYPES),
+    "rule_types": sorted(RULE_TYPES),
+    "not_ranked_label": [vocabulary.NOT_RANKED_LABEL],
+    # the ratings are the bands of each framework
+    "rating_bands": "select distinct label from raw.rating_bands",
+    # the unit types the frameworks of the Ministry, and those of the provinces, evaluate
+    "national_unit_types": "select distinct unit_type from raw.frameworks where evaluator = 'national'",
+    "provincial_unit_types": "select distinct unit_type from raw.frameworks where evaluator <> 'national'",
+}
+NAMES = "$names"
 # The years of a yearly table are validated in batches of about this many rows at most.
 ROWS_PER_BATCH = 1_000_000
 
@@ -123,12 +142,43 @@ def load_suites(folder: Path) -> list[Suite]:
         blocking = meta.get("blocking", False)
         if not isinstance(blocking, bool):
             raise SuiteError(f"{path}: meta.blocking must be true or false")
+        for position, expectation in enumerate(document["expectations"]):
+            named = ((expectation or {}).get("kwargs") or {}).get("value_set")
+            if isinstance(named, dict) and (unknown := sorted(set(_set_names(named)) - set(NAMED_SETS))):
+                raise SuiteError(f"{path}: expectations[{position}].kwargs.value_set: no named set "
+                                 f"{', '.join(map(repr, unknown))} (known: {', '.join(NAMED_SETS)})")
         asset = meta.get("asset") or table.replace(".", "/")
         suites.append(Suite(path, document, table, dg.AssetKey(asset.split("/")), blocking))
     names = [suite.name for suite in suites]
     if duplicates := sorted({name for name in names if names.count(name) > 1}):
         raise SuiteError(f"{folder}: suite names must be unique: {', '.join(duplicates)}")
     return suites
+
+
+def _set_names(named: dict) -> list:
+    names = named.get(NAMES)
+    return [names] if isinstance(names, str) else names if isinstance(names, list) and names else [repr(named)]
+
+
+def resolve_value_sets(document: dict, con) -> dict:
+    """The suite with each named value set replaced by its values (the union of its names)."""
+    found: dict[str, list] = {}
+
+    def values(name: str) -> list:
+        if name not in found:
+            named = NAMED_SETS[name]
+            found[name] = named if isinstance(named, list) else [v for (v,) in con.execute(named).fetchall()]
+        return found[name]
+
+    expectations = []
+    for expectation in document["expectations"]:
+        kwargs = expectation.get("kwargs") or {}
+        if isinstance(kwargs.get("value_set"), dict):
+            names = _set_names(kwargs["value_set"])
+            value_set = sorted({v for name in names for v in values(name) if v is not None})
+            expectation = {**expectation, "kwargs": {**kwargs, "value_set": value_set}}
+        expectations.append(expectation)
+    return {**document, "expectations": expectations}
 
 
 def build_checks(folder: Path | None = None,
@@ -184,6 +234,7 @@ def validate(suite: Suite, run: "GxRun", settings: Settings,
     refresh the docs. The check passes when every batch does."""
     # read-only, and closed once read: DuckDB allows one writing process per file
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        suite = replace(suite, document=resolve_value_sets(suite.document, con))
         columns = table_columns(con, suite.table)
         batches = [None] if years is None else year_batches(year_counts(con, suite.table), years)
     outcomes = [(batch, *_validate_batch(run, suite, settings.warehouse, columns, batch))

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from .. import vocabulary
 from . import vietnamese as vn
 
 # Only our own constant table names are ever put into SQL text.
@@ -63,7 +64,7 @@ PEER_GROUPS = {
     "khong-dvc": ("Khối các bộ, cơ quan ngang bộ không cung cấp dịch vụ công", "cơ quan", "Bộ, cơ quan không có DVC"),
 }
 GROUP_ORDER = ("department", "district", "commune", "province", "ministry", "co-dvc", "khong-dvc")
-NOT_RANKED = "Không xếp hạng"  # the marts' label for units scored but not ranked
+NOT_RANKED = vocabulary.NOT_RANKED_LABEL  # the marts' label for units scored but not ranked
 # The separator of the marts' lists of names and codes in one text column (dbt macro
 # list_separator; the registry refuses a unit name with "|"), and the highlights' lists.
 LIST_SEPARATOR = " | "
