@@ -29,27 +29,12 @@ import duckdb
 
 from . import versions
 from .dbt_project import dbt_project
+from .scoring import dbt_marts
 from .settings import SettingsResource
 from .summary import publication_metadata
 
-MART_TABLES = (
-    "national_ranking",
-    "national_category_scores",
-    "national_category_averages",
-    "national_category_highlights",
-    "national_indicator_statistics",
-    "national_pillar_scores",
-    "provincial_ranking",
-    "provincial_criterion_scores",
-    "provincial_rating_distribution",
-    "provincial_criterion_highlights",
-    "provincial_indicator_statistics",
-    "provincial_pillar_scores",
-    "provincial_category_averages",
-    "restated_ranking",
-    "appraisal_differences",
-    "submission_issues",
-)
+# The published tables: every model of the dbt project's marts layer (models/marts/).
+MART_TABLES = tuple(sorted(key.path[1] for key in dbt_marts.keys if key.path[0] == "marts"))
 CURRENT = "current"
 # the paths readers open, and where they lead (relative to EGOV_PUBLISH_DIR)
 PUBLIC_LINKS = {"parquet": f"{CURRENT}/parquet", "marts.duckdb": f"{CURRENT}/marts.duckdb"}

@@ -184,3 +184,15 @@ def test_only_the_dbt_handover_writes_the_environment():
                 if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "os.environ":
                     writes.append((path.name, node.lineno))
     assert writes and set(writes) <= allowed, f"os.environ written outside dbt_profile_environment: {writes}"
+
+
+def test_the_published_tables_are_the_marts_layer_and_the_readme_names_each():
+    import re
+
+    from orchestration.dbt_project import DBT_PROJECT_DIR
+    from orchestration.publish import MART_TABLES
+
+    models = sorted(p.stem for p in (DBT_PROJECT_DIR / "models" / "marts").rglob("*.sql"))
+    assert list(MART_TABLES) == models
+    readme = (DBT_PROJECT_DIR.parent / "README.md").read_text(encoding="utf-8")
+    assert sorted(re.findall(r"^\| `([a-z_]+)` \|", readme, re.MULTILINE)) == models
