@@ -155,6 +155,11 @@ def published(tmp_path_factory, module_monkeypatch):
     return materialize_all(root, work, module_monkeypatch)
 
 
+def of_year(published, sql: str) -> list[tuple]:
+    """The rows of a mart query for the one year of this input."""
+    return query(published, sql, {"year": YEAR})
+
+
 # --- the 1,000-point framework -------------------------------------------------------------
 
 def expected_dti() -> dict[str, tuple]:
@@ -174,12 +179,9 @@ def expected_dti() -> dict[str, tuple]:
 def test_thousand_point_framework_is_ranked_exactly(published):
     rows = {
         unit: rest
-        for unit, *rest in query(
-            published,
-            """select unit_code, total_score, max_applicable, score_pct, index, rank, ranked
-               from national_ranking where year = $year""",
-            {"year": YEAR},
-        )
+        for unit, *rest in of_year(published, """
+            select unit_code, total_score, max_applicable, score_pct, index, rank, ranked
+            from national_ranking where year = $year""")
     }
     expected = expected_dti()
     assert {unit: tuple(row[:5]) for unit, row in rows.items()} == expected
@@ -194,12 +196,9 @@ def test_thousand_point_framework_is_ranked_exactly(published):
 
 def test_thousand_point_framework_category_averages(published):
     averages = dict(
-        query(
-            published,
-            """select criterion_code, avg_index from national_category_averages
-               where year = $year""",
-            {"year": YEAR},
-        )
+        of_year(published, """
+            select criterion_code, avg_index from national_category_averages
+            where year = $year""")
     )
     nt = sum(F(D(scores[0])) for scores in DTI_SCORES.values()) / (400 * len(DTI_SCORES))
     hd_units = [scores[2] for scores in DTI_SCORES.values() if scores[2] is not None]
@@ -224,12 +223,9 @@ def expected_points(indicator: str, value: int) -> D:
 def test_money_indicators_score_exactly(published):
     scores = {
         (unit, criterion): score
-        for unit, criterion, score in query(
-            published,
-            """select unit_code, criterion_code, score from provincial_criterion_scores
-               where year = $year""",
-            {"year": YEAR},
-        )
+        for unit, criterion, score in of_year(published, """
+            select unit_code, criterion_code, score from provincial_criterion_scores
+            where year = $year""")
     }
     expected = {
         (unit, indicator.split(".")[0]): expected_points(indicator, value)
@@ -250,12 +246,9 @@ def test_money_framework_is_ranked_exactly(published):
     """Totals near 10^11 points: percentages, bands and ranks cross-multiply them."""
     rows = {
         unit: tuple(rest)
-        for unit, *rest in query(
-            published,
-            """select unit_code, total_score, max_applicable, score_pct, rating, rank
-               from provincial_ranking where year = $year""",
-            {"year": YEAR},
-        )
+        for unit, *rest in of_year(published, """
+            select unit_code, total_score, max_applicable, score_pct, rating, rank
+            from provincial_ranking where year = $year""")
     }
     maximum = sum(BUDGET_MAXIMA.values())
     totals = {
@@ -274,12 +267,9 @@ def test_money_framework_is_ranked_exactly(published):
 
 def test_money_indicator_statistics_average_exactly(published):
     averages = dict(
-        query(
-            published,
-            """select indicator_code, value_avg from provincial_indicator_statistics
-               where year = $year""",
-            {"year": YEAR},
-        )
+        of_year(published, """
+            select indicator_code, value_avg from provincial_indicator_statistics
+            where year = $year""")
     )
     for indicator in BUDGET_MAXIMA:
         values = [unit_values[indicator] for unit_values in BUDGET_VALUES.values()]
