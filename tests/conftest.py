@@ -104,3 +104,16 @@ def to_cp1258(text: str) -> bytes:
         tones = "".join(p for p in parts if p in TONE_MARKS)
         out.append((base + tones).encode("cp1258"))
     return b"".join(out)
+
+
+@pytest.fixture(scope="module")
+def published(demo_run):
+    """The publish directory of the demo run (data/); a module that materialises its own input
+    defines its own `published`, which `reports` then follows."""
+    return demo_run[1]
+
+
+@pytest.fixture(scope="module")
+def reports(published):
+    return published / "reports"
+

@@ -2,6 +2,7 @@
 and the cells of an XLSX annex."""
 
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -110,3 +111,14 @@ def html_tables(html: str, kind: str) -> list[list[list[str]]]:
          for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
         for table in re.findall(rf'<table class="{re.escape(kind)}">(.*?)</table>', html, re.S)
     ]
+
+
+def page(reports: Path, year: int, code: str) -> str:
+    """A report's HTML: reports/<year>/<evaluator code>.html."""
+    return (reports / str(year) / f"{code}.html").read_text(encoding="utf-8")
+
+
+def number(cell) -> Decimal:
+    """An annex cell that must hold a number (not text), exactly."""
+    assert cell.data_type == "n", f"{cell.coordinate} holds {cell.value!r} as text"
+    return Decimal(str(cell.value))

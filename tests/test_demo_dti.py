@@ -5,7 +5,6 @@ per peer group, and Thừa Thiên Huế's own nested DTI with its caps and N/A (
 
 from decimal import Decimal as D
 
-import pytest
 from conftest import query
 
 MAIN_2022 = ("NT", "TC", "HT", "NL", "ATTT", "HD_CQS", "HD_KTS", "HD_XHS")
@@ -17,11 +16,6 @@ PUBLISHED_2022 = {
     "46": (".9500 .9000 .6823 .6794 .6423 .8262 .6787 .3001", "0.6975", 4),  # Thừa Thiên Huế
     "92": (".9000 .8000 .7233 .7376 .7226 .7325 .7556 .2947", "0.6924", 5),  # Cần Thơ
 }
-
-
-@pytest.fixture(scope="module")
-def published(demo_run):
-    return demo_run[1]
 
 
 def ranking(published, year, unit_type="province", peer_group=None):

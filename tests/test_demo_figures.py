@@ -16,11 +16,6 @@ def run_dir(demo_run):
     return demo_run[0]
 
 
-@pytest.fixture(scope="module")
-def published(demo_run):
-    return demo_run[1]
-
-
 def provincial(published, year, province, unit_type):
     rows = query(
         published,

@@ -5,7 +5,6 @@ restated ranking."""
 
 from decimal import Decimal as D
 
-import pytest
 from conftest import query
 
 # QĐ 405/QĐ-BKHCN: the DTI 2024 on the 63 provinces, index and rank (None: not published)
@@ -28,11 +27,6 @@ RESTATED = {
     "42": (None, 7, "42"),  # Hà Tĩnh
     "48": ("0.7069", 17, "48 | 49"),  # Đà Nẵng = Đà Nẵng + Quảng Nam: (0.8335 + 0.5803) / 2
 }
-
-
-@pytest.fixture(scope="module")
-def published(demo_run):
-    return demo_run[1]
 
 
 def test_dti_2024_on_the_63_provinces_as_evaluated(published):

@@ -26,7 +26,16 @@ import duckdb
 import openpyxl
 import pytest
 from conftest import FIXTURES, materialize_all, query
-from reports_helpers import annex_header, annex_rows, annex_table, body_of, group_section, html_tables, summary_text
+from reports_helpers import (
+    annex_header,
+    annex_rows,
+    annex_table,
+    body_of,
+    group_section,
+    html_tables,
+    page,
+    summary_text,
+)
 
 from orchestration.reports.build import build_reports, build_year
 from orchestration.reports.content import read_marts, year_digests
@@ -53,15 +62,6 @@ def published(tmp_path_factory, module_monkeypatch):
     return materialize_all(FIXTURES / "appraisal", tmp_path_factory.mktemp("appraisal-reports"), module_monkeypatch)
 
 
-@pytest.fixture(scope="module")
-def reports(published):
-    return published / "reports"
-
-
-def page(reports, year, code="46") -> str:
-    return (reports / str(year) / f"{code}.html").read_text(encoding="utf-8")
-
-
 def ranking(html: str, peer_group: str = "department") -> dict[str, list[str]]:
     """The ranking table's unit rows by their STT."""
     (rows,) = html_tables(group_section(html, peer_group), "ranking")
@@ -71,7 +71,7 @@ def ranking(html: str, peer_group: str = "department") -> dict[str, list[str]]:
 # --- tạm tính ------------------------------------------------------------------------------
 
 def test_2024_the_provisional_unit_is_marked_in_the_ranking_and_counted(reports):
-    html = page(reports, 2024)
+    html = page(reports, 2024, "46")
     rows = ranking(html)
     assert [rows[stt][1] for stt in "1234"] == [f"{CULTURE} {MARK}", HEALTH, JUSTICE, ETHNIC]
     assert group_section(html, "department").count('<tr class="provisional">') == 1
@@ -91,7 +91,7 @@ def test_2024_annex_marks_the_provisional_unit_in_a_column_of_its_own(reports):
 
 
 def test_2025_every_unit_is_provisional(reports):
-    html = page(reports, 2025)
+    html = page(reports, 2025, "46")
     rows = ranking(html)
     assert [rows[stt][1] for stt in "1234"] == [f"{name} {MARK}" for name in (HEALTH, CULTURE, JUSTICE, ETHNIC)]
     assert "Còn 4/4 cơ quan có kết quả tạm tính (chưa thẩm định)" in summary_text(html)
@@ -102,7 +102,7 @@ def test_2025_every_unit_is_provisional(reports):
 # --- the largest gaps and who over-scored itself -------------------------------------------
 
 def test_2024_the_largest_gaps_and_the_share_that_over_scored(reports):
-    html = page(reports, 2024)
+    html = page(reports, 2024, "46")
     section = group_section(html, "department")
     assert "<h3>Chênh lệch giữa tự đánh giá và thẩm định</h3>" in section
     assert html_tables(section, "appraisal-gaps") == [[GAPS_HEADER, *GAPS_2024]]
@@ -136,7 +136,7 @@ def test_2024_annex_sheet_of_every_self_assessed_indicator(reports):
 
 
 def test_2025_has_nothing_to_compare_yet(reports):
-    html = page(reports, 2025)
+    html = page(reports, 2025, "46")
     section = group_section(html, "department")
     sentence = "4 cơ quan đã tự đánh giá; chưa có cơ quan nào được thẩm định để so sánh."
     assert sentence in summary_text(html) and sentence in section
@@ -157,7 +157,7 @@ def test_gaps_of_equal_size_in_a_fixed_order(published, tmp_path):
         con.execute("""update appraisal_differences set appraised_points = 2, points_difference = -3
                        where year = 2024 and unit_code = '46.C' and indicator_code = 'I3'""")
     assert build_year(marts, 2024, tmp_path) == []
-    (table,) = html_tables(group_section(page(tmp_path, 2024), "department"), "appraisal-gaps")
+    (table,) = html_tables(group_section(page(tmp_path, 2024, "46"), "department"), "appraisal-gaps")
     assert [row[1:3] + row[-1:] for row in table[1:]] == [
         [JUSTICE, "Có hệ thống quản lý văn bản", "+4,00"],
         [HEALTH, "Tỷ lệ hồ sơ trực tuyến", "-3,00"],
@@ -186,7 +186,7 @@ def test_the_reports_of_a_year_whose_differences_change_are_rendered_again(publi
     after = year_digests(marts)
     assert after[2024] != before[2024] and after[2025] == before[2025]
     assert [str(p) for p in build_reports(marts, reports).rendered] == ["2024/46.html", "2024/46.xlsx"]
-    assert '<td class="num">7,00</td><td class="num">4,00</td><td class="num">-3,00</td>' in page(reports, 2024)
+    assert '<td class="num">7,00</td><td class="num">4,00</td><td class="num">-3,00</td>' in page(reports, 2024, "46")
 
 
 # --- without stages, and the demo ----------------------------------------------------------
@@ -204,7 +204,7 @@ def test_reports_without_self_assessments_say_nothing_of_them(mini_run):
 
 def test_thua_thien_hue_2023_the_health_department_awaits_its_appraisal(demo_run):
     published = demo_run[1]
-    html = page(published / "reports", 2023)
+    html = page(published / "reports", 2023, "46")
     health = [row for row in ranking(html).values() if row[1].startswith(HEALTH)]
     assert [row[1] for row in health] == [f"{HEALTH} {MARK}"]
     assert f"Còn 1/20 cơ quan có kết quả tạm tính (chưa thẩm định), được chấm trên số liệu tự đánh giá: {HEALTH}." \
@@ -225,7 +225,7 @@ def test_thua_thien_hue_2023_gaps_and_share_as_the_marts_give_them(demo_run):
     # the percentage half up to 2 decimals, trailing zeros dropped: 55; 56,5
     whole, hundredths = divmod(int(Fraction(100 * 100 * over, compared) + Fraction(1, 2)), 100)
     share_text = f"{whole}" + (f",{hundredths:02d}".rstrip("0") if hundredths else "")
-    html = page(published / "reports", 2023)
+    html = page(published / "reports", 2023, "46")
     assert f"Có {over}/20 cơ quan đã được thẩm định tự đánh giá cao hơn kết quả thẩm định, chiếm {share_text}%" \
         in summary_text(html)
     # the ten largest by size, over-scoring first, then by unit and indicator code

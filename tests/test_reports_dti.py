@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from browser import ensure_chromium, open_page
 from conftest import query
-from reports_helpers import ARTIFACTS, annex_header, annex_rows, body_of, html_table, summary_text
+from reports_helpers import ARTIFACTS, annex_header, annex_rows, body_of, html_table, number, page, summary_text
 from reports_helpers import sections as report_sections
 
 from orchestration.reports.build import build_year
@@ -25,20 +25,6 @@ HCMC_2022 = ["0,8917", "0,9000", "0,8258", "0,6267", "0,5580", "0,8406", "0,7611
 MAIN_INDICATORS_2022 = ["Nhận thức số", "Thể chế số", "Hạ tầng số", "Nhân lực số", "An toàn thông tin mạng",
                         "Hoạt động chính quyền số", "Hoạt động kinh tế số", "Hoạt động xã hội số"]
 RATING_WORDS = ("Xếp loại", "xếp loại", "Không xếp hạng", "nhóm Tốt", "nhóm Khá", "nhóm Yếu")
-
-
-@pytest.fixture(scope="module")
-def published(demo_run):
-    return demo_run[1]
-
-
-@pytest.fixture(scope="module")
-def reports(published):
-    return published / "reports"
-
-
-def page(reports, year, code) -> str:
-    return (reports / str(year) / f"{code}.html").read_text(encoding="utf-8")
 
 
 def sections(html: str) -> dict[str, str]:
@@ -57,11 +43,6 @@ def readable(html: str) -> str:
     body = body_of(html)
     specs = re.findall(r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', body, re.S)
     return body + "".join(json.dumps(json.loads(spec), ensure_ascii=False) for spec in specs)
-
-
-def number(cell) -> D:
-    assert cell.data_type == "n", f"{cell.coordinate} holds {cell.value!r} as text"
-    return D(str(cell.value))
 
 
 def test_the_dti_years_have_their_reports_and_titles(reports):

@@ -21,16 +21,6 @@ LANDSCAPE_WIDTH = 1031  # CSS pixels across an A4 landscape page inside its marg
 
 
 @pytest.fixture(scope="module")
-def published(demo_run):
-    return demo_run[1]
-
-
-@pytest.fixture(scope="module")
-def reports(published):
-    return published / "reports"
-
-
-@pytest.fixture(scope="module")
 def largest(published, reports):
     """The provincial report with the most units ranked (rows of provincial_ranking)."""
     (year, code, _), = query(published, """

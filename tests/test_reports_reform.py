@@ -21,6 +21,7 @@ from reports_helpers import (
     annex_table,
     body_of,
     html_table,
+    page,
     sections,
     summary_text,
     visible_text,
@@ -52,15 +53,6 @@ PROVINCIAL_TABLES = [t for t in REPORT_TABLES if t.startswith("provincial_")]
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, module_monkeypatch):
     return materialize_all(FIXTURES / "reform", tmp_path_factory.mktemp("reform"), module_monkeypatch)
-
-
-@pytest.fixture(scope="module")
-def reports(published):
-    return published / "reports"
-
-
-def page(reports, year, code) -> str:
-    return (reports / str(year) / f"{code}.html").read_text(encoding="utf-8")
 
 
 def specs(html: str) -> dict[str, dict]:
