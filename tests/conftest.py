@@ -117,3 +117,10 @@ def published(demo_run):
 def reports(published):
     return published / "reports"
 
+
+def framework_yaml(code: str, title: str, year: int, criteria: str,
+                   top_band: str = "{label: Tốt, min_pct: 80}") -> str:
+    """A framework file of Thừa Thiên Huế (46) for its departments, rated Tốt or Yếu, with the
+    criteria given as YAML text (each line indented as under `criteria:`)."""
+    return (f"code: {code}\ntitle: {title}\nevaluator: \"46\"\nunit_type: department\nyears: [{year}]\n"
+            f"rating:\n  - {top_band}\n  - {{label: Yếu, min_pct: 0}}\ncriteria:\n{criteria}")

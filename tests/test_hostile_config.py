@@ -6,20 +6,11 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from conftest import DEMO_DATA, FIXTURES
+from conftest import DEMO_DATA, FIXTURES, framework_yaml
 
 from orchestration.ingest import frameworks, load, parse
 
-FRAMEWORK = """\
-code: f-2018
-title: Bộ tiêu chí
-evaluator: "46"
-unit_type: department
-years: [2018]
-rating:
-  - {label: Tốt, min_pct: 80, min_criterion_pct: 50}
-  - {label: Yếu, min_pct: 0}
-criteria:
+FRAMEWORK = framework_yaml("f-2018", "Bộ tiêu chí", 2018, """\
   - code: HT
     name: Hạ tầng
     max: 10
@@ -32,7 +23,7 @@ criteria:
     max: 10
     indicators:
       - {code: DV.1, name: Điểm, max: 10, rule: {type: score}}
-"""
+""", top_band="{label: Tốt, min_pct: 80, min_criterion_pct: 50}")
 WHERE = "frameworks/f.yaml (f-2018): "
 REGISTRY_HEADER = "unit_code,unit_name,unit_type,parent_code,valid_from,valid_to\n"
 REGISTRY = REGISTRY_HEADER + "46,Thừa Thiên Huế,province,,2000,2024\n46.A,Sở Y tế,department,46,2000,\n"

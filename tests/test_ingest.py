@@ -5,26 +5,17 @@ import unicodedata
 
 import duckdb
 import pytest
-from conftest import to_cp1258
+from conftest import framework_yaml, to_cp1258
 
 from orchestration.ingest import frameworks, load
 
-FRAMEWORK = """\
-code: f-2018
-title: Bộ tiêu chí
-evaluator: "46"
-unit_type: department
-years: [2018]
-rating:
-  - {label: Tốt, min_pct: 80}
-  - {label: Yếu, min_pct: 0}
-criteria:
+FRAMEWORK = framework_yaml("f-2018", "Bộ tiêu chí", 2018, """\
   - code: HT
     name: Hạ tầng
     max: 10
     indicators:
       - {code: HT.1, name: Máy tính, max: 10, rule: {type: steps, steps: [[1, 5], [10, 10]]}}
-"""
+""")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-from conftest import materialize_all, query
+from conftest import framework_yaml, materialize_all, query
 
 from orchestration.ingest import load, xlsx
 
@@ -32,15 +32,7 @@ UNITS = """unit_code,unit_name,unit_type,parent_code,valid_from,valid_to
 46.Q,Sở Giao thông,department,46,2000,
 """
 
-FRAMEWORK = """code: trust-department
-title: Bộ tiêu chí thử nghiệm
-evaluator: "46"
-unit_type: department
-years: [2019]
-rating:
-  - {label: Tốt, min_pct: 80}
-  - {label: Yếu, min_pct: 0}
-criteria:
+FRAMEWORK = framework_yaml("trust-department", "Bộ tiêu chí thử nghiệm", 2019, """\
   - code: C1
     name: Hạ tầng
     max: 100
@@ -51,7 +43,7 @@ criteria:
       - {code: B, name: Có mạng LAN, max: 10, rule: {type: boolean}}
       - {code: M, name: Kinh phí (đồng), max: 10, unit: money, rule: {type: linear, full_at: 2000000000000}}
       - {code: S, name: Điểm thẩm định, max: 10, rule: {type: score}}
-"""
+""")
 
 # (path under submissions/, content): every value below is accounted for by the tests
 TEXT_FILES = {
