@@ -36,3 +36,7 @@ class _Dbt:
 
 
 dbt = _Dbt()
+
+
+# the node being compiled, as macro evaluator_mart reads it: a mart's documented columns
+model = {"columns": {name: {} for name in ("year", "province_code", "unit_type", "unit_type_label", "period_start")}}

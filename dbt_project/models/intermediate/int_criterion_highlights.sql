@@ -49,39 +49,52 @@ placed as (
     inner join units as u
         on u.framework_code = c.framework_code and u.year = c.year and u.unit_code = c.unit_code
     left join ranks as r on r.year = c.year and r.unit_code = c.unit_code
-)
+),
 
 {%- set in_list_order = "order by rank nulls last, unit_code" %}
 
+highlights as (
+    select
+        year,
+        evaluator,
+        unit_type,
+        peer_group,
+        framework_code,
+        criterion_code,
+        min(level) as level,
+        max(criterion_name) as criterion_name,
+        min(criterion_order) as criterion_order,
+        max(max_score) as max_score,
+        count(case when applicable then 1 end) as unit_count,
+        count(case when not applicable then 1 end) as not_applicable_count,
+        sum(case when applicable then score end) as score_sum,
+        sum(case when applicable then max_score end) as max_score_sum,
+        {%- for place, condition in [
+            ("best", "place_from_top = 1"),
+            ("second", "place_from_top = 2"),
+            ("worst", "place_from_bottom = 1"),
+            ("max_reached", "score = max_score"),
+            ("zero", "score = 0"),
+        ] %}
+        {%- set held = "applicable and " ~ condition %}
+        {%- if place in ("best", "second", "worst") %}
+        max(case when {{ held }} then score end) as {{ place }}_score,
+        {%- endif %}
+        count(case when {{ held }} then 1 end) as {{ place }}_unit_count,
+        {{ dbt.listagg("case when " ~ held ~ " then unit_name end", list_separator(), in_list_order) }}
+            as {{ place }}_units
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from placed
+    group by year, evaluator, unit_type, peer_group, framework_code, criterion_code
+)
+
+-- averages and indices (score / maximum) to the places the publications print
 select
-    year,
-    evaluator,
-    unit_type,
-    peer_group,
-    framework_code,
-    criterion_code,
-    min(level) as level,
-    max(criterion_name) as criterion_name,
-    min(criterion_order) as criterion_order,
-    max(max_score) as max_score,
-    count(case when applicable then 1 end) as unit_count,
-    count(case when not applicable then 1 end) as not_applicable_count,
-    sum(case when applicable then score end) as score_sum,
-    sum(case when applicable then max_score end) as max_score_sum,
-    {%- for place, condition in [
-        ("best", "place_from_top = 1"),
-        ("second", "place_from_top = 2"),
-        ("worst", "place_from_bottom = 1"),
-        ("max_reached", "score = max_score"),
-        ("zero", "score = 0"),
-    ] %}
-    {%- set held = "applicable and " ~ condition %}
-    {%- if place in ("best", "second", "worst") %}
-    max(case when {{ held }} then score end) as {{ place }}_score,
-    {%- endif %}
-    count(case when {{ held }} then 1 end) as {{ place }}_unit_count,
-    {{ dbt.listagg("case when " ~ held ~ " then unit_name end", list_separator(), in_list_order) }} as {{ place }}_units
-    {{- "," if not loop.last }}
-    {%- endfor %}
-from placed
-group by year, evaluator, unit_type, peer_group, framework_code, criterion_code
+    *,
+    {{ divide_exact('score_sum', 'unit_count', 2, operand_scale=6) }} as avg_score,
+    {{ divide_exact('score_sum', 'max_score_sum', 4, operand_scale=6) }} as avg_index,
+    {{ divide_exact('best_score', 'max_score', 4, operand_scale=6) }} as best_index,
+    {{ divide_exact('second_score', 'max_score', 4, operand_scale=6) }} as second_index,
+    {{ divide_exact('worst_score', 'max_score', 4, operand_scale=6) }} as worst_index
+from highlights

@@ -1,27 +1,3 @@
 -- Pillars of the national frameworks (the DTI's chính quyền số, kinh tế số, xã hội số).
-with pillars as (
-    select * from {{ ref('int_pillar_rank_changes') }}
-    where evaluator = 'national'
-)
-
-select
-    year,
-    unit_type,
-    {{ unit_type_label('unit_type') }} as unit_type_label,
-    peer_group,
-    unit_code,
-    framework_code,
-    pillar_code,
-    pillar_name,
-    pillar_order,
-    score,
-    max_score,
-    max_applicable,
-    index,
-    rank,
-    rank_prev,
-    rank_change,
-    rank_prev_restated,
-    {{ period_start('year') }} as period_start
-from pillars
-order by year, unit_type, peer_group, pillar_order, rank nulls last, unit_code
+{{ evaluator_mart(ref('int_pillar_rank_changes'), 'national',
+                  'unit_type, peer_group, pillar_order, rank nulls last, unit_code') }}
