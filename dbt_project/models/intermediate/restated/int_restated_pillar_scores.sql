@@ -44,40 +44,20 @@ rankable as (
 ),
 
 ranks as (
-    select
-        s.year,
-        s.evaluator,
-        s.unit_type,
-        s.peer_group,
-        s.unit_code,
-        s.pillar_code,
-        1 + count(p.unit_code) as rank
-    from rankable as s
-    left join rankable as p
-        on p.year = s.year
-        and p.evaluator = s.evaluator
-        and p.unit_type = s.unit_type
-        and p.peer_group = s.peer_group
-        and p.pillar_code = s.pillar_code
-        and p.ranked
-        and p.index_sum * s.index_count > s.index_sum * p.index_count
-    where s.ranked
-    group by s.year, s.evaluator, s.unit_type, s.peer_group, s.unit_code, s.pillar_code
+    {{ with_competition_rank('rankable', ['year', 'evaluator', 'unit_type', 'peer_group', 'pillar_code'],
+                             'index_sum', 'index_count', 'decimal(38, 12)') }}
 )
 
 select
-    s.year,
-    s.evaluator,
-    s.unit_type,
-    s.peer_group,
-    s.unit_code,
-    s.pillar_code,
-    s.pillar_name,
-    s.pillar_order,
-    case when s.index_count = s.pillar_count then {{ divide_exact('s.index_sum', 's.index_count', 4) }} end as index,
-    s.ranked,
-    r.rank
-from rankable as s
-left join ranks as r
-    on r.year = s.year and r.evaluator = s.evaluator and r.unit_type = s.unit_type
-    and r.peer_group = s.peer_group and r.unit_code = s.unit_code and r.pillar_code = s.pillar_code
+    year,
+    evaluator,
+    unit_type,
+    peer_group,
+    unit_code,
+    pillar_code,
+    pillar_name,
+    pillar_order,
+    case when index_count = pillar_count then {{ divide_exact('index_sum', 'index_count', 4) }} end as index,
+    ranked,
+    rank
+from ranks

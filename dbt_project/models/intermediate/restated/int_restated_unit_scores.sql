@@ -84,23 +84,8 @@ ranked as (
 ),
 
 ranks as (
-    select
-        s.year,
-        s.evaluator,
-        s.unit_type,
-        s.peer_group,
-        s.unit_code,
-        1 + count(p.unit_code) as rank
-    from ranked as s
-    left join ranked as p
-        on p.year = s.year
-        and p.evaluator = s.evaluator
-        and p.unit_type = s.unit_type
-        and p.peer_group = s.peer_group
-        and p.ranked
-        and p.index_sum * s.predecessor_count > s.index_sum * p.predecessor_count
-    where s.ranked
-    group by s.year, s.evaluator, s.unit_type, s.peer_group, s.unit_code
+    {{ with_competition_rank('ranked', ['year', 'evaluator', 'unit_type', 'peer_group'],
+                             'index_sum', 'predecessor_count', 'decimal(38, 12)') }}
 ),
 
 -- bands whose per-criterion floor some applicable restated criterion misses
@@ -164,11 +149,8 @@ select
             then 'có đơn vị trước sắp xếp không có tiêu chí nào được áp dụng: ' || r.unscored_predecessors
         when not r.ranked then 'có đơn vị trước sắp xếp không được xếp hạng: ' || r.unranked_predecessors
     end as not_ranked_reason,
-    k.rank
-from ranked as r
-left join ranks as k
-    on k.year = r.year and k.evaluator = r.evaluator and k.unit_type = r.unit_type
-    and k.peer_group = r.peer_group and k.unit_code = r.unit_code
+    r.rank
+from ranks as r
 left join bands_met as b
     on b.year = r.year and b.evaluator = r.evaluator and b.unit_type = r.unit_type
     and b.peer_group = r.peer_group and b.unit_code = r.unit_code and b.preference = 1

@@ -2,7 +2,7 @@
 -- its max_applicable the sum of theirs, its index the one divided by the other; pillars
 -- share criteria. Ranked like totals, within evaluator, unit_type, peer group and year,
 -- among the units ranked overall (a unit out of the ranking is out of its pillars' too),
--- on exact values compared by cross-multiplication (see int_unit_ranks).
+-- on exact values compared by cross-multiplication (macro with_competition_rank).
 with criteria as (
     select * from {{ ref('int_criterion_scores') }}
     where level = 1 and {{ in_run_years('year') }}
@@ -38,50 +38,14 @@ scores as (
 ),
 
 rankable as (
-    select s.*, u.ranked and s.max_applicable > 0 as ranked
+    select
+        s.*,
+        {{ divide_exact('s.score', 's.max_applicable', 4, operand_scale=6) }} as index,
+        u.ranked and s.max_applicable > 0 as ranked
     from scores as s
     inner join units as u
         on u.framework_code = s.framework_code and u.year = s.year and u.unit_code = s.unit_code
-),
-
-ranks as (
-    select
-        s.framework_code,
-        s.year,
-        s.unit_code,
-        s.pillar_code,
-        1 + count(p.unit_code) as rank
-    from rankable as s
-    left join rankable as p
-        on p.year = s.year
-        and p.evaluator = s.evaluator
-        and p.unit_type = s.unit_type
-        and p.peer_group = s.peer_group
-        and p.pillar_code = s.pillar_code
-        and p.ranked
-        and cast(p.score as decimal(38, 6)) * s.max_applicable
-        > cast(s.score as decimal(38, 6)) * p.max_applicable
-    where s.ranked
-    group by s.framework_code, s.year, s.unit_code, s.pillar_code
 )
 
-select
-    s.framework_code,
-    s.year,
-    s.evaluator,
-    s.unit_type,
-    s.peer_group,
-    s.unit_code,
-    s.pillar_code,
-    s.pillar_name,
-    s.pillar_order,
-    s.score,
-    s.max_score,
-    s.max_applicable,
-    {{ divide_exact('s.score', 's.max_applicable', 4, operand_scale=6) }} as index,
-    s.ranked,
-    r.rank
-from rankable as s
-left join ranks as r
-    on r.framework_code = s.framework_code and r.year = s.year
-    and r.unit_code = s.unit_code and r.pillar_code = s.pillar_code
+{{ with_competition_rank('rankable', ['year', 'evaluator', 'unit_type', 'peer_group', 'pillar_code'],
+                         'score', 'max_applicable', 'decimal(38, 6)') }}
