@@ -107,3 +107,13 @@
     cast(cast({{ i }} as decimal(38, 0)) * {{ '0.' ~ '0' * (scale - 1) ~ '1' }} as decimal(38, {{ scale }}))
     {%- endif -%}
 {%- endmacro %}
+
+{#- The change of a ratio, numerator / denominator against prev_numerator /
+    prev_denominator, exactly over one denominator, to `scale` decimals (divide_exact): a
+    change of rounded ratios would be off by a rounding. The products must stay within
+    divide_exact's bounds. -#}
+{% macro ratio_change(numerator, denominator, prev_numerator, prev_denominator, scale) -%}
+    {{ divide_exact(
+        '(' ~ numerator ~ ') * ' ~ prev_denominator ~ ' - (' ~ prev_numerator ~ ') * ' ~ denominator,
+        denominator ~ ' * ' ~ prev_denominator, scale) }}
+{%- endmacro %}

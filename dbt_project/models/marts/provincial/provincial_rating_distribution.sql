@@ -21,9 +21,7 @@ select
     d.unit_count,
     {{ divide_exact('100 * d.unit_count', 'd.group_units', 2) }} as share_pct,
     {{ divide_exact('100 * p.unit_count', 'p.group_units', 2) }} as share_pct_prev,
-    {{ divide_exact(
-        '100 * (d.unit_count * p.group_units - p.unit_count * d.group_units)',
-        'd.group_units * p.group_units', 2) }} as change_pct,
+    {{ ratio_change('100 * d.unit_count', 'd.group_units', '100 * p.unit_count', 'p.group_units', 2) }} as change_pct,
     p.restated as prev_restated,
     d.group_units,
     {{ period_start('d.year') }} as period_start
