@@ -406,23 +406,10 @@ def provincial_summary(year: int, group: Group) -> list[str]:
     not_ranked = [r for r in group.rows if not r["ranked"]]
     for row in not_ranked:
         sentences.append(f"{row['unit_name']} không được xếp hạng tổng thể: {row['note']}.")
-    provisional = provisional_sentence(group)
-    if provisional:
-        sentences.append(provisional)
-    leaders = top_sentence(group)
-    if leaders:
-        sentences.append(leaders)
-    change = share_change_sentence(year, group)
-    if change:
-        sentences.append(change)
-    movement = rank_movement_sentence(group)
-    if movement:
-        sentences.append(movement)
-    pillars = pillar_sentence(group)
-    if pillars:
-        sentences.append(pillars)
-    if group.appraisal:
-        sentences.append(group.appraisal.sentence)
+    optional = [provisional_sentence(group), top_sentence(group), share_change_sentence(year, group),
+                rank_movement_sentence(group), pillar_sentence(group),
+                group.appraisal.sentence if group.appraisal else None]
+    sentences.extend(sentence for sentence in optional if sentence)
     return sentences
 
 
