@@ -21,9 +21,9 @@ runs, such as the rating labels of the frameworks' own bands.
 The JSON is read when the definitions load. Great Expectations and pandas are imported
 only when a check runs: importing GE takes seconds, and the code location must load fast.
 All the checks of one run share one ephemeral GE context, held by the run's `quality`
-resource, so the Data Docs swapped into EGOV_PUBLISH_DIR/quality/ after each check show
-every suite the run has validated so far: they are the docs of the last run, also (above
-all) when it failed. They open without
+resource, which builds the Data Docs of every suite the run validated once, when the run
+ends, and swaps them into EGOV_PUBLISH_DIR/quality/: they are the docs of the last run,
+also (above all) when it failed. They open without
 network: data_docs.py points GE's pages at scripts and styles shipped beside them.
 """
 
@@ -239,7 +239,6 @@ def validate(suite: Suite, run: "GxRun", settings: Settings,
         batches = [None] if years is None else year_batches(year_counts(con, suite.table), years)
     outcomes = [(batch, *_validate_batch(run, suite, settings.warehouse, columns, batch))
                 for batch in batches]
-    docs = run.publish_docs(suite)
     evaluated = sum(len(result.results) for _, _, result in outcomes)
     failed = [(batch, r) for batch, _, result in outcomes for r in result.results if not r.success]
     scope = "whole table" if years is None else ", ".join(str(y) for batch in batches for y in batch) or "none"
@@ -258,7 +257,7 @@ def validate(suite: Suite, run: "GxRun", settings: Settings,
             "failed": len(failed),
             "failed_expectations": dg.MetadataValue.md(_failure_table(failed)),
             # a file: URL, which the UI shows as a link (a path is shown as text)
-            "data_docs": dg.MetadataValue.url((docs / "index.html").as_uri()),
+            "data_docs": dg.MetadataValue.url((run.docs / "index.html").as_uri()),
         },
     )
 
@@ -364,13 +363,6 @@ def _failure_table(failed) -> str:
     return "\n".join(lines)
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copy2(source, target)
-
-
 class QualityResource(dg.ConfigurableResource):
     """The Great Expectations context of a run, which its checks share: one context, its
     in-memory stores holding every validation of the run, so the Data Docs show them all.
@@ -384,6 +376,8 @@ class QualityResource(dg.ConfigurableResource):
         return self._run
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._run is not None:  # the run validated something: its docs, built once
+            self._run.publish_docs()
         self._run = None
 
 
@@ -405,13 +399,12 @@ class GxRun:
         # what an interrupted run left behind (runs never overlap: the warehouse has one writer)
         for stale in publish_dir.glob(".quality.*"):
             shutil.rmtree(stale, ignore_errors=True)
-        # GE builds the site here page by page; each check publishes a copy of it
+        # GE builds the site here; the run ends by publishing a copy of it
         self.site = Path(tempfile.mkdtemp(prefix="egov-quality-"))
         weakref.finalize(self, shutil.rmtree, self.site, True)
         # the scripts and styles GE's pages would load from CDNs, for a closed network
         data_docs.copy_assets(self.site)
         self.localised: dict[Path, tuple[int, int]] = {}
-        self.published = False  # by this run
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         # One site builder for the whole run: GE compiles its page templates once per
@@ -451,28 +444,17 @@ class GxRun:
             batches.reset_batch_cache()
             batches.batch_data_cache.clear()
 
-    def publish_docs(self, suite: Suite) -> Path:
-        """Render the suite's pages and the index, then swap a copy of the whole site in:
-        readers never see a half-written folder."""
-        pages = [key for key in self.context.validation_results_store.list_keys()
-                 if key.expectation_suite_identifier.name == suite.name]
-        pages += [key for key in self.context.expectations_store.list_keys() if key.name == suite.name]
-        self.site_builder.build(resource_identifiers=pages)
+    def publish_docs(self) -> Path:
+        """Render the pages of every validation and suite of the run and the index, then
+        swap the whole site in: readers never see a half-written folder."""
+        self.site_builder.build()
         data_docs.localise_site(self.site, self.localised)
         shutil.rmtree(self.staging, ignore_errors=True)
-        shutil.copytree(self.site, self.staging, ignore=lambda folder, _: ["static"] if folder == str(self.site) else [])
-        # Static files (fonts, images, scripts: most of the bytes) are copied once per run, then
-        # linked from the docs published before: published files are never written in
-        # place, while GE rewrites its own copies at every build.
-        if self.published:
-            shutil.copytree(self.docs / "static", self.staging / "static", copy_function=_link_or_copy)
-        else:
-            shutil.copytree(self.site / "static", self.staging / "static")
+        shutil.copytree(self.site, self.staging)
         shutil.rmtree(self.retired, ignore_errors=True)
         # a directory cannot be renamed over a non-empty one: move the old one aside first
         if self.docs.exists():
             os.replace(self.docs, self.retired)
         os.replace(self.staging, self.docs)
         shutil.rmtree(self.retired, ignore_errors=True)
-        self.published = True
         return self.docs
