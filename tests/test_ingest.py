@@ -310,6 +310,30 @@ def test_frameworks_flatten_with_exact_decimals(tmp_path, con):
     assert con.execute("select evaluator, unit_type from raw.frameworks").fetchall() == [("46", "department")]
 
 
+def test_unchanged_framework_files_are_not_parsed_again(tmp_path, con, monkeypatch):
+    write(tmp_path / "frameworks" / "f.yaml", FRAMEWORK)
+    assert load.load_frameworks(con, tmp_path) == 1
+    loaded = con.execute("select * from raw.indicator_steps order by threshold").fetchall()
+    parsed = []
+    real_load_yaml = load.parse.load_yaml
+    monkeypatch.setattr(load.parse, "load_yaml", lambda text: parsed.append(text) or real_load_yaml(text))
+
+    assert load.load_frameworks(con, tmp_path) == 1
+    assert parsed == [] and con.execute("select * from raw.indicator_steps order by threshold").fetchall() == loaded
+
+    # any change of the bytes, the names or the set of files is read again
+    write(tmp_path / "frameworks" / "f.yaml", FRAMEWORK.replace("[[1, 5], [10, 10]]", "[[1, 5], [10, 9]]"))
+    assert load.load_frameworks(con, tmp_path) == 1
+    assert len(parsed) == 1 and con.execute("select max(points) from raw.indicator_steps").fetchall() == [(9,)]
+    (tmp_path / "frameworks" / "f.yaml").rename(tmp_path / "frameworks" / "g.yaml")
+    assert load.load_frameworks(con, tmp_path) == 1
+    assert len(parsed) == 2
+    assert con.execute("select source_file from raw.frameworks").fetchall() == [("frameworks/g.yaml",)]
+    (tmp_path / "frameworks" / "g.yaml").unlink()
+    assert load.load_frameworks(con, tmp_path) == 0
+    assert con.execute("select count(*) from raw.indicators").fetchall() == [(0,)]
+
+
 @pytest.mark.parametrize(
     "change, message",
     [

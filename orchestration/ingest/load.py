@@ -9,6 +9,7 @@ read by a handful of statements (see _Group). No input text is ever pasted into 
 import csv
 import io
 import re
+import sys
 import tempfile
 import threading
 import zipfile
@@ -52,7 +53,10 @@ RAW_DDL = {
     "file_issues": """
         year integer, source_file varchar, row_number integer, unit_code varchar,
         indicator_code varchar, severity varchar, reason varchar""",
+    # the digest of the framework files the framework tables were loaded from
+    "frameworks_digest": "digest varchar",
 }
+FRAMEWORKS_DIGEST = "frameworks_digest"
 
 # the raw tables of frameworks/*.yaml (frameworks.flatten gives their rows), described
 FRAMEWORK_TABLES = {
@@ -327,17 +331,27 @@ def _check_no_cycle(rows: dict[tuple, int], source: str) -> None:
 # --- frameworks -----------------------------------------------------------------------
 
 def load_frameworks(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
+    """Every framework file checked and flattened into the raw framework tables. When the
+    files (names and bytes) and the code that reads them are those of the tables already
+    loaded, the tables are kept as they are: parsing hundreds of YAML files is most of a
+    small run's ingest."""
     folder = data_dir / "frameworks"
     paths = sorted(p for p in folder.glob("*.y*ml") if inside(p, data_dir)) if folder.is_dir() else []
-    rows: dict[str, list[tuple]] = {table: [] for table in FRAMEWORK_TABLES}
+    contents = []
     for path in paths:
         source = relative_name(path, data_dir)
         size = path.stat().st_size if path.is_file() else 0
         if size > frameworks.MAX_FILE_BYTES:
             raise frameworks.FrameworkError(
                 f"{source}: file of {size} bytes is over the {frameworks.MAX_FILE_BYTES} bytes limit")
+        contents.append((source, path.read_bytes()))
+    digest = _frameworks_digest(contents)
+    if digest == _loaded_frameworks_digest(con):
+        return con.execute("select count(*) from raw.frameworks").fetchall()[0][0]
+    rows: dict[str, list[tuple]] = {table: [] for table in FRAMEWORK_TABLES}
+    for source, content in contents:
         try:
-            doc = parse.load_yaml(parse.decode(path.read_bytes()))
+            doc = parse.load_yaml(parse.decode(content))
         except parse.YamlError as error:
             raise frameworks.FrameworkError(f"{source}: {error}") from error
         except Exception as error:  # a YAML syntax error names the line itself
@@ -345,10 +359,34 @@ def load_frameworks(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
         for table, table_rows in frameworks.flatten(doc, source).items():
             rows[table].extend(table_rows)
     frameworks.check_unique_claims(rows)
-    recreate(con, *FRAMEWORK_TABLES)
+    recreate(con, *FRAMEWORK_TABLES, FRAMEWORKS_DIGEST)
     for table in FRAMEWORK_TABLES:
         insert_rows(con, table, rows[table])
+    con.execute(f"insert into raw.{FRAMEWORKS_DIGEST} values ($digest)", {"digest": digest})
     return len(rows["frameworks"])
+
+
+def _frameworks_digest(contents: list[tuple[str, bytes]]) -> str:
+    """A digest of the framework files and of the code that turns them into rows."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for module in (frameworks, parse, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    for source, content in contents:
+        digest.update(f"\0{source}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def _loaded_frameworks_digest(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The digest of the framework tables in the warehouse; None when one is missing."""
+    tables = {name for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
+    if not {FRAMEWORKS_DIGEST, *FRAMEWORK_TABLES} <= tables:
+        return None
+    rows = con.execute(f"select digest from raw.{FRAMEWORKS_DIGEST}").fetchall()
+    return rows[0][0] if len(rows) == 1 else None
 
 
 # --- submissions ----------------------------------------------------------------------
