@@ -30,3 +30,9 @@
         delete from {{ this }} where {{ in_run_years('year') }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- the rows of `relation` of the years a run rebuilds (and where `condition` holds), as a
+    subquery for a from or a join -#}
+{% macro run_years_rows(relation, condition=none) -%}
+    (select * from {{ relation }} where {{ '(' ~ condition ~ ') and ' if condition }}{{ in_run_years('year') }})
+{%- endmacro %}

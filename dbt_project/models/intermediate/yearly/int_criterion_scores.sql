@@ -7,32 +7,22 @@
 -- applicable takes its max out of every level above it. A criterion is provisional when a
 -- value below it is scored on a self-assessment (SPEC §3.3).
 {%- set levels = var('criterion_levels') %}
-with points as (
-    select * from {{ ref('int_indicator_points') }}
-    where {{ in_run_years('year') }}
-),
-
-criteria as (
+with criteria as (
     select * from {{ ref('stg_criteria') }}
 ),
 
 height_0 as (
     select
-        p.framework_code,
-        p.year,
-        p.evaluator,
-        p.unit_type,
-        p.peer_group,
-        p.unit_code,
+        {{ evaluated_unit_keys('p') }},
         p.criterion_code,
         bool_or(p.value_status <> 'na') as applicable,
         least(sum(p.points), max(c.max_points)) as score,
         case when bool_or(p.value_status <> 'na') then max(c.max_points) else 0 end as max_applicable,
         coalesce(bool_or(p.stage = 'self'), false) as provisional
-    from points as p
+    from {{ run_years_rows(ref('int_indicator_points')) }} as p
     inner join criteria as c
         on c.framework_code = p.framework_code and c.criterion_code = p.criterion_code
-    group by p.framework_code, p.year, p.evaluator, p.unit_type, p.peer_group, p.unit_code, p.criterion_code
+    group by {{ evaluated_unit_keys('p') }}, p.criterion_code
 )
 {%- for height in range(1, levels) %},
 
@@ -49,12 +39,7 @@ scored_{{ height - 1 }} as materialized (
 
 height_{{ height }} as (
     select
-        child.framework_code,
-        child.year,
-        child.evaluator,
-        child.unit_type,
-        child.peer_group,
-        child.unit_code,
+        {{ evaluated_unit_keys('child') }},
         c.criterion_code,
         bool_or(child.applicable) as applicable,
         least(sum(child.score), max(c.max_points)) as score,
@@ -68,9 +53,7 @@ height_{{ height }} as (
         on c.framework_code = child.framework_code
         and c.criterion_code = child_criterion.parent_criterion_code
         and c.height = {{ height }}
-    group by
-        child.framework_code, child.year, child.evaluator, child.unit_type, child.peer_group,
-        child.unit_code, c.criterion_code
+    group by {{ evaluated_unit_keys('child') }}, c.criterion_code
 )
 {%- endfor %},
 
@@ -81,12 +64,7 @@ scored as (
 )
 
 select
-    s.framework_code,
-    s.year,
-    s.evaluator,
-    s.unit_type,
-    s.peer_group,
-    s.unit_code,
+    {{ evaluated_unit_keys('s') }},
     s.criterion_code,
     c.criterion_name,
     c.criterion_order,

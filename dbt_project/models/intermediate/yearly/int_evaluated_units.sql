@@ -1,21 +1,8 @@
 -- Who each framework evaluates each year: the units of its unit_type valid that year,
 -- under the evaluating province (or every one of them when the Ministry evaluates), and
 -- only those it names when it has a `units` list (its peer group).
-with frameworks as (
-    select * from {{ ref('stg_frameworks') }}
-),
-
-framework_years as (
-    select * from {{ ref('stg_framework_years') }}
-    where {{ in_run_years('year') }}
-),
-
-framework_units as (
+with framework_units as (
     select * from {{ ref('stg_framework_units') }}
-),
-
-units as (
-    select * from {{ ref('stg_units') }}
 )
 
 select
@@ -26,9 +13,9 @@ select
     f.peer_group,
     u.unit_code,
     u.unit_name
-from frameworks as f
-inner join framework_years as y on y.framework_code = f.framework_code
-inner join units as u
+from {{ ref('stg_frameworks') }} as f
+inner join {{ run_years_rows(ref('stg_framework_years')) }} as y on y.framework_code = f.framework_code
+inner join {{ ref('stg_units') }} as u
     on u.unit_type = f.unit_type
     and (f.evaluator = 'national' or u.parent_code = f.evaluator)
     and y.year >= coalesce(u.valid_from, y.year)

@@ -6,20 +6,7 @@
 -- scored on it (`stage` = 'self': its unit is provisional). Both stages' values and points
 -- are kept beside the scored ones, for appraisal_differences; a `relative` indicator's
 -- best is the best scored value, for both.
-with evaluated as (
-    select * from {{ ref('int_evaluated_units') }}
-    where {{ in_run_years('year') }}
-),
-
-indicators as (
-    select * from {{ ref('stg_indicators') }}
-),
-
-steps as (
-    select * from {{ ref('stg_indicator_steps') }}
-),
-
-accepted as (
+with accepted as (
     select * from {{ ref('int_submissions_checked') }}
     where (severity is null or severity <> 'error') and {{ in_run_years('year') }}
 ),
@@ -42,12 +29,7 @@ staged as (
 
 indicator_values as (
     select
-        e.framework_code,
-        e.year,
-        e.evaluator,
-        e.unit_type,
-        e.peer_group,
-        e.unit_code,
+        {{ evaluated_unit_keys('e') }},
         i.criterion_code,
         i.indicator_code,
         i.rule_type,
@@ -57,8 +39,8 @@ indicator_values as (
         coalesce(a.scored, true) as scored,
         coalesce(a.value_status, 'missing') as value_status,
         a.value
-    from evaluated as e
-    inner join indicators as i on i.framework_code = e.framework_code
+    from {{ run_years_rows(ref('int_evaluated_units')) }} as e
+    inner join {{ ref('stg_indicators') }} as i on i.framework_code = e.framework_code
     left join staged as a
         on a.year = e.year and a.unit_code = e.unit_code and a.indicator_code = i.indicator_code
 ),
@@ -85,7 +67,7 @@ reached_steps as (
             order by s.threshold desc
         ) as step_rank
     from indicator_values as v
-    inner join steps as s
+    inner join {{ ref('stg_indicator_steps') }} as s
         on s.framework_code = v.framework_code
         and s.indicator_code = v.indicator_code
         and v.value >= s.threshold
@@ -130,12 +112,7 @@ capped as materialized (
 -- the scored row, and beside it the other stage's value when there is one (at most one:
 -- a value given twice at one stage is held back)
 select
-    c.framework_code,
-    c.year,
-    c.evaluator,
-    c.unit_type,
-    c.peer_group,
-    c.unit_code,
+    {{ evaluated_unit_keys('c') }},
     c.criterion_code,
     c.indicator_code,
     c.rule_type,

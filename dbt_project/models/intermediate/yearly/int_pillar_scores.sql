@@ -3,38 +3,19 @@
 -- share criteria. Ranked like totals, within evaluator, unit_type, peer group and year,
 -- among the units ranked overall (a unit out of the ranking is out of its pillars' too),
 -- on exact values compared by cross-multiplication (macro with_competition_rank).
-with criteria as (
-    select * from {{ ref('int_criterion_scores') }}
-    where level = 1 and {{ in_run_years('year') }}
-),
-
-units as (
-    select * from {{ ref('int_unit_scores') }}
-    where {{ in_run_years('year') }}
-),
-
-pillars as (
-    select * from {{ ref('stg_pillars') }}
-),
-
-scores as (
+with scores as (
     select
-        c.framework_code,
-        c.year,
-        c.evaluator,
-        c.unit_type,
-        c.peer_group,
-        c.unit_code,
+        {{ evaluated_unit_keys('c') }},
         p.pillar_code,
         max(p.pillar_name) as pillar_name,
         min(p.pillar_order) as pillar_order,
         cast(sum(c.score) as decimal(18, 6)) as score,
         cast(sum(c.max_score) as decimal(18, 6)) as max_score,
         cast(sum(c.max_applicable) as decimal(18, 6)) as max_applicable
-    from criteria as c
-    inner join pillars as p
+    from {{ run_years_rows(ref('int_criterion_scores'), 'level = 1') }} as c
+    inner join {{ ref('stg_pillars') }} as p
         on p.framework_code = c.framework_code and p.criterion_code = c.criterion_code
-    group by c.framework_code, c.year, c.evaluator, c.unit_type, c.peer_group, c.unit_code, p.pillar_code
+    group by {{ evaluated_unit_keys('c') }}, p.pillar_code
 ),
 
 rankable as (
@@ -43,9 +24,9 @@ rankable as (
         {{ divide_exact('s.score', 's.max_applicable', 4, operand_scale=6) }} as index,
         u.ranked and s.max_applicable > 0 as ranked
     from scores as s
-    inner join units as u
+    inner join {{ run_years_rows(ref('int_unit_scores')) }} as u
         on u.framework_code = s.framework_code and u.year = s.year and u.unit_code = s.unit_code
 )
 
-{{ with_competition_rank('rankable', ['year', 'evaluator', 'unit_type', 'peer_group', 'pillar_code'],
+{{ with_competition_rank('rankable', peer_group_columns(['pillar_code']),
                          'score', 'max_applicable', 'decimal(38, 6)') }}

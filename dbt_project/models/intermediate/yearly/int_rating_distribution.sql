@@ -8,15 +8,11 @@ with units as (
     where {{ in_run_years('year') }}
 ),
 
-bands as (
-    select * from {{ ref('stg_rating_bands') }}
-),
-
 groups as (
-    select framework_code, year, evaluator, unit_type, peer_group, count(*) as group_units
+    select framework_code, {{ peer_group_keys() }}, count(*) as group_units
     from units
-    where exists (select 1 from bands as b where b.framework_code = units.framework_code)
-    group by framework_code, year, evaluator, unit_type, peer_group
+    where exists (select 1 from {{ ref('stg_rating_bands') }} as b where b.framework_code = units.framework_code)
+    group by framework_code, {{ peer_group_keys() }}
 )
 
 {{ rating_distribution('groups', 'units', 'u.framework_code = g.framework_code and u.year = g.year') }}

@@ -8,19 +8,6 @@ with submissions as materialized (
     where {{ in_run_years('year') }}
 ),
 
-units as (
-    select * from {{ ref('stg_units') }}
-),
-
-evaluated as (
-    select * from {{ ref('int_evaluated_units') }}
-    where {{ in_run_years('year') }}
-),
-
-indicators as (
-    select * from {{ ref('stg_indicators') }}
-),
-
 duplicates as (
     select year, unit_code, indicator_code, stage, count(*) as copies
     from submissions
@@ -36,13 +23,13 @@ self_assessed as (
 ),
 
 registry as (
-    select distinct unit_code from units
+    select distinct unit_code from {{ ref('stg_units') }}
 ),
 
 valid_units as (
     select s.year, s.unit_code
     from (select distinct year, unit_code from submissions) as s
-    inner join units as u
+    inner join {{ ref('stg_units') }} as u
         on u.unit_code = s.unit_code
         and s.year >= coalesce(u.valid_from, s.year)
         and s.year <= coalesce(u.valid_to, s.year)
@@ -125,8 +112,8 @@ checked as (
     from submissions as s
     left join registry as r on r.unit_code = s.unit_code
     left join valid_units as v on v.year = s.year and v.unit_code = s.unit_code
-    left join evaluated as e on e.year = s.year and e.unit_code = s.unit_code
-    left join indicators as i
+    left join {{ run_years_rows(ref('int_evaluated_units')) }} as e on e.year = s.year and e.unit_code = s.unit_code
+    left join {{ ref('stg_indicators') }} as i
         on i.framework_code = e.framework_code and i.indicator_code = s.indicator_code
     left join self_assessed as sa
         on sa.year = s.year and sa.unit_code = s.unit_code and sa.indicator_code = s.indicator_code

@@ -7,5 +7,5 @@ with scores as (
     where {{ in_run_years('year') }}
 )
 
-{{ with_competition_rank('scores', ['year', 'evaluator', 'unit_type', 'peer_group'],
+{{ with_competition_rank('scores', peer_group_columns(),
                          'total_score', 'max_applicable', 'decimal(38, 6)') }}

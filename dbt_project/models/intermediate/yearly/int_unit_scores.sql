@@ -32,32 +32,23 @@ inapplicable_required as (
     group by framework_code, year, unit_code
 ),
 
-bands as (
-    select * from {{ ref('stg_rating_bands') }}
-),
-
 totals as (
     select
-        framework_code,
-        year,
-        evaluator,
-        unit_type,
-        peer_group,
-        unit_code,
+        {{ evaluated_unit_keys() }},
         -- at most the sum of the framework's criterion maxima, below 10^12: DECIMAL(18, 6)
         cast(sum(score) as decimal(18, 6)) as total_score,
         cast(sum(max_applicable) as decimal(18, 6)) as max_applicable,
         -- scored on a self-assessed value somewhere (SPEC §3.3): until it is appraised
         coalesce(bool_or(provisional), false) as provisional
     from criteria
-    group by framework_code, year, evaluator, unit_type, peer_group, unit_code
+    group by {{ evaluated_unit_keys() }}
 ),
 
 -- bands whose per-criterion floor some applicable criterion of the unit misses
 floor_misses as (
     select distinct c.framework_code, c.year, c.unit_code, b.band_order
     from criteria as c
-    inner join bands as b on b.framework_code = c.framework_code
+    inner join {{ ref('stg_rating_bands') }} as b on b.framework_code = c.framework_code
     where
         b.min_criterion_pct is not null
         and c.applicable
@@ -74,7 +65,7 @@ bands_met as (
             partition by t.framework_code, t.year, t.unit_code order by b.band_order
         ) as preference
     from totals as t
-    inner join bands as b on b.framework_code = t.framework_code
+    inner join {{ ref('stg_rating_bands') }} as b on b.framework_code = t.framework_code
     left join floor_misses as m
         on m.framework_code = t.framework_code and m.year = t.year
         and m.unit_code = t.unit_code and m.band_order = b.band_order
@@ -106,12 +97,7 @@ scored as (
 )
 
 select
-    framework_code,
-    year,
-    evaluator,
-    unit_type,
-    peer_group,
-    unit_code,
+    {{ evaluated_unit_keys() }},
     total_score,
     max_applicable,
     {{ divide_exact('cast(total_score as decimal(38, 6)) * 100', 'max_applicable', 2, operand_scale=6) }} as score_pct,
