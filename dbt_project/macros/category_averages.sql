@@ -8,10 +8,7 @@
 -#}
 {% macro category_averages(units, criteria, criterion_numerator, criterion_denominator) -%}
     select
-        year,
-        evaluator,
-        unit_type,
-        peer_group,
+        {{ peer_group_keys() }},
         'overall' as criterion_code,
         'Chỉ số tổng thể' as criterion_name,
         0 as criterion_order,
@@ -21,13 +18,10 @@
         cast(sum(index_fine) as decimal(38, 12)) as index_numerator,
         cast(count(*) as decimal(38, 6)) as index_denominator
     from {{ units }}
-    group by year, evaluator, unit_type, peer_group
+    group by {{ peer_group_keys() }}
     union all
     select
-        year,
-        evaluator,
-        unit_type,
-        peer_group,
+        {{ peer_group_keys() }},
         criterion_code,
         max(criterion_name) as criterion_name,
         min(criterion_order) as criterion_order,
@@ -37,5 +31,5 @@
         cast({{ criterion_numerator }} as decimal(38, 12)) as index_numerator,
         cast({{ criterion_denominator }} as decimal(38, 6)) as index_denominator
     from {{ criteria }}
-    group by year, evaluator, unit_type, peer_group, criterion_code
+    group by {{ peer_group_keys(extra=['criterion_code']) }}
 {%- endmacro %}

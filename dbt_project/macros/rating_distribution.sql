@@ -8,10 +8,7 @@
 -#}
 {% macro rating_distribution(groups, units, in_group) -%}
     select
-        g.year,
-        g.evaluator,
-        g.unit_type,
-        g.peer_group,
+        {{ peer_group_keys('g') }},
         g.rating,
         g.band_order,
         g.group_units,
@@ -28,5 +25,5 @@
     left join {{ units }} as u
         on {{ in_group }}
         and {{ rating_label('u.rating', 'u.ranked') }} = g.rating
-    group by g.year, g.evaluator, g.unit_type, g.peer_group, g.rating, g.band_order, g.group_units
+    group by {{ peer_group_keys('g', ['rating', 'band_order', 'group_units']) }}
 {%- endmacro %}

@@ -10,8 +10,7 @@
     from {{ evaluated }} as e
     where not exists (
         select 1 from {{ ref('int_unit_successors') }} as g
-        where g.year = e.year and g.evaluator = e.evaluator
-            and g.unit_type = e.unit_type and g.peer_group = e.peer_group
+        where {{ same_peer_group('g', 'e') }}
     )
     union all
     select {{ columns | join(', ') }}, true as restated

@@ -7,15 +7,11 @@ with averages as (
 
 previous as (
     {{ year_before(ref('int_category_averages'), ref('int_restated_category_averages'),
-                   ['year', 'evaluator', 'unit_type', 'peer_group', 'criterion_code',
-                    'index_numerator', 'index_denominator']) }}
+                   peer_group_columns(['criterion_code', 'index_numerator', 'index_denominator'])) }}
 )
 
 select
-    a.year,
-    a.evaluator,
-    a.unit_type,
-    a.peer_group,
+    {{ peer_group_keys('a') }},
     a.criterion_code,
     a.criterion_name,
     a.criterion_order,

@@ -5,24 +5,9 @@
 -- A unit meets an indicator when it earns the indicator's full points (for a yes/no
 -- indicator: it answered yes); a unit for which the indicator is N/A does not count in
 -- the applicable units; a missing or held-back value is applicable and scores 0 (SPEC §4).
-with points as (
-    select * from {{ ref('int_indicator_points') }}
-),
-
-indicators as (
-    select * from {{ ref('stg_indicators') }}
-),
-
-criteria as (
-    select * from {{ ref('stg_criteria') }}
-),
-
-statistics as (
+with statistics as (
     select
-        p.year,
-        p.evaluator,
-        p.unit_type,
-        p.peer_group,
+        {{ peer_group_keys('p') }},
         p.framework_code,
         p.criterion_code,
         max(c.criterion_name) as criterion_name,
@@ -43,12 +28,12 @@ statistics as (
         min(case when p.value_status = 'number' then p.value end) as value_min,
         max(case when p.value_status = 'number' then p.value end) as value_max,
         sum(case when p.value_status <> 'na' then p.points end) as points_sum
-    from points as p
-    inner join indicators as i
+    from {{ ref('int_indicator_points') }} as p
+    inner join {{ ref('stg_indicators') }} as i
         on i.framework_code = p.framework_code and i.indicator_code = p.indicator_code
-    inner join criteria as c
+    inner join {{ ref('stg_criteria') }} as c
         on c.framework_code = p.framework_code and c.criterion_code = p.criterion_code
-    group by p.year, p.evaluator, p.unit_type, p.peer_group, p.framework_code, p.criterion_code, p.indicator_code
+    group by {{ peer_group_keys('p') }}, p.framework_code, p.criterion_code, p.indicator_code
 )
 
 select

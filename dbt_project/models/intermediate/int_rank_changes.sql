@@ -3,4 +3,4 @@
 -- rank where the lineage changed the group (macro with_rank_change); positive change =
 -- moved up. A view over every year, so it is right whatever order years are materialised in.
 {{ with_rank_change(ref('int_unit_ranks'), ref('int_restated_unit_scores'),
-                    ['year', 'evaluator', 'unit_type', 'peer_group', 'unit_code']) }}
+                    peer_group_columns(['unit_code'])) }}

@@ -7,22 +7,9 @@ with points as (
     where has_self_value
 ),
 
-units as (
-    select * from {{ ref('int_evaluated_units') }}
-),
-
-indicators as (
-    select * from {{ ref('stg_indicators') }}
-),
-
 by_indicator as (
     select
-        p.year,
-        p.evaluator,
-        p.unit_type,
-        p.peer_group,
-        p.unit_code,
-        p.framework_code,
+        {{ peer_group_keys('p', ['unit_code', 'framework_code']) }},
         p.criterion_code,
         p.indicator_code,
         i.indicator_name,
@@ -33,18 +20,13 @@ by_indicator as (
         p.appraised_points - p.self_points as points_difference,
         cast(p.appraised_points is not null as integer) as indicators_compared
     from points as p
-    inner join indicators as i
+    inner join {{ ref('stg_indicators') }} as i
         on i.framework_code = p.framework_code and i.indicator_code = p.indicator_code
 ),
 
 by_unit as (
     select
-        year,
-        evaluator,
-        unit_type,
-        peer_group,
-        unit_code,
-        framework_code,
+        {{ peer_group_keys(extra=['unit_code', 'framework_code']) }},
         cast(null as varchar) as criterion_code,
         cast(null as varchar) as indicator_code,
         cast(null as varchar) as indicator_name,
@@ -56,7 +38,7 @@ by_unit as (
         count(*) as indicators_compared
     from by_indicator
     where appraised_points is not null
-    group by year, evaluator, unit_type, peer_group, unit_code, framework_code
+    group by {{ peer_group_keys(extra=['unit_code', 'framework_code']) }}
 )
 
 select
@@ -83,6 +65,6 @@ from (
     union all
     select * from by_unit
 ) as d
-inner join units as u
+inner join {{ ref('int_evaluated_units') }} as u
     on u.framework_code = d.framework_code and u.year = d.year and u.unit_code = d.unit_code
-order by d.year, d.evaluator, d.unit_type, d.peer_group, d.unit_code, d.indicator_code nulls last
+order by {{ peer_group_keys('d', ['unit_code']) }}, d.indicator_code nulls last

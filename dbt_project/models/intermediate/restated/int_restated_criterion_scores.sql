@@ -2,21 +2,8 @@
 -- predecessors' indices (score / max_applicable) over those the criterion applies to; not
 -- applicable when it applies to none. Each index is taken to 12 decimals before the mean
 -- (the publications print 4), and the mean is kept as a sum and a count.
-with successors as (
-    select * from {{ ref('int_unit_successors') }}
-),
-
-criteria as (
-    select * from {{ ref('int_criterion_scores') }}
-    where year + 1 in (select year from {{ ref('stg_lineage') }})
-)
-
 select
-    s.year,
-    s.evaluator,
-    s.unit_type,
-    s.peer_group,
-    s.unit_code,
+    {{ peer_group_keys('s', ['unit_code']) }},
     c.criterion_code,
     max(c.criterion_name) as criterion_name,
     min(c.criterion_order) as criterion_order,
@@ -28,7 +15,6 @@ select
             {{ divide_exact('c.score', 'c.max_applicable', 12, operand_scale=6) }}
     end) as decimal(38, 12)) as index_sum,
     count(case when c.applicable then 1 end) as index_count
-from successors as s
-inner join criteria as c
-    on c.framework_code = s.framework_code and c.year = s.year and c.unit_code = s.predecessor_code
-group by s.year, s.evaluator, s.unit_type, s.peer_group, s.unit_code, c.criterion_code
+from {{ ref('int_unit_successors') }} as s
+inner join {{ ref('int_criterion_scores') }} as c on {{ of_predecessor('c', 's') }}
+group by {{ peer_group_keys('s', ['unit_code']) }}, c.criterion_code

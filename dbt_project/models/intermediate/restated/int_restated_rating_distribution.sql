@@ -7,12 +7,10 @@ with units as (
 ),
 
 groups as (
-    select year, evaluator, unit_type, peer_group, max(band_framework_code) as framework_code, count(*) as group_units
+    select {{ peer_group_keys() }}, max(band_framework_code) as framework_code, count(*) as group_units
     from units
-    group by year, evaluator, unit_type, peer_group
+    group by {{ peer_group_keys() }}
     having count(distinct band_set) = 1 and count(band_framework_code) = count(*)
 )
 
-{{ rating_distribution('groups', 'units',
-                       'u.year = g.year and u.evaluator = g.evaluator and u.unit_type = g.unit_type'
-                       ~ ' and u.peer_group = g.peer_group') }}
+{{ rating_distribution('groups', 'units', same_peer_group('u', 'g')) }}

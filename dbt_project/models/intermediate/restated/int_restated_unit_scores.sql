@@ -6,22 +6,7 @@
 -- the first band that the mean and the means of the top-level criteria meet, as
 -- int_unit_scores rates a unit, when its predecessors' frameworks have the same bands
 -- (merged provinces rate their departments under different frameworks, often alike).
-with successors as (
-    select * from {{ ref('int_unit_successors') }}
-),
-
-scores as (
-    select * from {{ ref('int_unit_scores') }}
-    where year + 1 in (select year from {{ ref('stg_lineage') }})
-),
-
--- the predecessors' names valid the year restated, for the reason a successor is not ranked
-evaluated as (
-    select * from {{ ref('int_evaluated_units') }}
-    where year + 1 in (select year from {{ ref('stg_lineage') }})
-),
-
-criteria as (
+with criteria as (
     select * from {{ ref('int_restated_criterion_scores') }}
     where level = 1 and applicable
 ),
@@ -44,11 +29,7 @@ band_sets as (
 
 means as (
     select
-        m.year,
-        m.evaluator,
-        m.unit_type,
-        m.peer_group,
-        m.unit_code,
+        {{ peer_group_keys('m', ['unit_code']) }},
         max(m.unit_name) as unit_name,
         case when count(distinct m.framework_code) = 1 then max(m.framework_code) end as framework_code,
         -- the framework whose bands rate the unit: any of its predecessors', if they have the same
@@ -69,13 +50,12 @@ means as (
             case when s.index_fine is null then '“' || coalesce(e.unit_name, m.predecessor_code) || '”' end, ', '
             order by m.predecessor_code
         ) as unscored_predecessors
-    from successors as m
-    inner join scores as s
-        on s.framework_code = m.framework_code and s.year = m.year and s.unit_code = m.predecessor_code
-    left join evaluated as e
-        on e.framework_code = m.framework_code and e.year = m.year and e.unit_code = m.predecessor_code
+    from {{ ref('int_unit_successors') }} as m
+    inner join {{ ref('int_unit_scores') }} as s on {{ of_predecessor('s', 'm') }}
+    -- the predecessors' names valid the year restated, for the reason a successor is not ranked
+    left join {{ ref('int_evaluated_units') }} as e on {{ of_predecessor('e', 'm') }}
     left join band_sets as b on b.framework_code = m.framework_code
-    group by m.year, m.evaluator, m.unit_type, m.peer_group, m.unit_code
+    group by {{ peer_group_keys('m', ['unit_code']) }}
 ),
 
 ranked as (
@@ -84,18 +64,16 @@ ranked as (
 ),
 
 ranks as (
-    {{ with_competition_rank('ranked', ['year', 'evaluator', 'unit_type', 'peer_group'],
+    {{ with_competition_rank('ranked', peer_group_columns(),
                              'index_sum', 'predecessor_count', 'decimal(38, 12)') }}
 ),
 
 -- bands whose per-criterion floor some applicable restated criterion misses
 floor_misses as (
-    select distinct r.year, r.evaluator, r.unit_type, r.peer_group, r.unit_code, b.band_order
+    select distinct {{ peer_group_keys('r', ['unit_code']) }}, b.band_order
     from ranked as r
     inner join bands as b on b.framework_code = r.band_framework_code
-    inner join criteria as c
-        on c.year = r.year and c.evaluator = r.evaluator and c.unit_type = r.unit_type
-        and c.peer_group = r.peer_group and c.unit_code = r.unit_code
+    inner join criteria as c on {{ same_peer_group('c', 'r', ['unit_code']) }}
     where
         b.min_criterion_pct is not null
         and c.index_sum * 100 < cast(b.min_criterion_pct as decimal(38, 4)) * c.index_count
@@ -103,20 +81,15 @@ floor_misses as (
 
 bands_met as (
     select
-        r.year,
-        r.evaluator,
-        r.unit_type,
-        r.peer_group,
-        r.unit_code,
+        {{ peer_group_keys('r', ['unit_code']) }},
         b.rating,
         row_number() over (
-            partition by r.year, r.evaluator, r.unit_type, r.peer_group, r.unit_code order by b.band_order
+            partition by {{ peer_group_keys('r', ['unit_code']) }} order by b.band_order
         ) as preference
     from ranked as r
     inner join bands as b on b.framework_code = r.band_framework_code
     left join floor_misses as f
-        on f.year = r.year and f.evaluator = r.evaluator and f.unit_type = r.unit_type
-        and f.peer_group = r.peer_group and f.unit_code = r.unit_code and f.band_order = b.band_order
+        on {{ same_peer_group('f', 'r', ['unit_code']) }} and f.band_order = b.band_order
     where
         r.ranked
         and r.index_sum * 100 >= cast(b.min_pct as decimal(38, 4)) * r.predecessor_count
@@ -124,11 +97,7 @@ bands_met as (
 )
 
 select
-    r.year,
-    r.evaluator,
-    r.unit_type,
-    r.peer_group,
-    r.unit_code,
+    {{ peer_group_keys('r', ['unit_code']) }},
     r.unit_name,
     r.framework_code,
     r.band_framework_code,
@@ -151,6 +120,4 @@ select
     end as not_ranked_reason,
     r.rank
 from ranks as r
-left join bands_met as b
-    on b.year = r.year and b.evaluator = r.evaluator and b.unit_type = r.unit_type
-    and b.peer_group = r.peer_group and b.unit_code = r.unit_code and b.preference = 1
+left join bands_met as b on {{ same_peer_group('b', 'r', ['unit_code']) }} and b.preference = 1

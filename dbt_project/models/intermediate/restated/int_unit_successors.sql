@@ -10,10 +10,6 @@ with lineage as (
     select * from {{ ref('stg_lineage') }}
 ),
 
-units as (
-    select * from {{ ref('stg_units') }}
-),
-
 evaluated as (
     select * from {{ ref('int_unit_scores') }}
     where year + 1 in (select year from lineage)
@@ -21,13 +17,13 @@ evaluated as (
 
 successors as (
     select
-        e.year, e.evaluator, e.unit_type, e.peer_group, e.framework_code, e.unit_code,
+        {{ peer_group_keys('e', ['framework_code', 'unit_code']) }},
         l.successor_code, true as by_lineage
     from evaluated as e
     inner join lineage as l on l.predecessor_code = e.unit_code and l.year = e.year + 1
     union all
     select
-        e.year, e.evaluator, e.unit_type, e.peer_group, e.framework_code, e.unit_code,
+        {{ peer_group_keys('e', ['framework_code', 'unit_code']) }},
         e.unit_code as successor_code, false as by_lineage
     from evaluated as e
     where not exists (select 1 from lineage as l where l.predecessor_code = e.unit_code and l.year = e.year + 1)
@@ -46,7 +42,7 @@ placed as (
         s.unit_code as predecessor_code,
         s.by_lineage
     from successors as s
-    inner join units as u
+    inner join {{ ref('stg_units') }} as u
         on u.unit_code = s.successor_code
         and u.unit_type = s.unit_type
         and s.year + 1 >= coalesce(u.valid_from, s.year + 1)
@@ -54,12 +50,11 @@ placed as (
 ),
 
 changed as (
-    select distinct year, evaluator, unit_type, peer_group
+    select distinct {{ peer_group_keys() }}
     from placed
     where by_lineage or evaluator <> predecessor_evaluator
 )
 
 select p.*
 from placed as p
-inner join changed as c
-    on c.year = p.year and c.evaluator = p.evaluator and c.unit_type = p.unit_type and c.peer_group = p.peer_group
+inner join changed as c on {{ same_peer_group('c', 'p') }}

@@ -7,7 +7,7 @@ with distribution as (
 
 previous as (
     {{ year_before(ref('int_rating_distribution'), ref('int_restated_rating_distribution'),
-                   ['year', 'evaluator', 'unit_type', 'peer_group', 'rating', 'unit_count', 'group_units']) }}
+                   peer_group_columns(['rating', 'unit_count', 'group_units'])) }}
 )
 
 select
