@@ -104,9 +104,7 @@ select
     r.band_set,
     r.predecessor_codes,
     r.predecessor_count,
-    {{ divide_exact('r.index_sum * 100', 'r.predecessor_count', 2) }} as score_pct,
-    {{ divide_exact('r.index_sum', 'r.predecessor_count', 4) }} as index,
-    {{ divide_exact('r.index_sum', 'r.predecessor_count', 12) }} as index_fine,
+    {{ unit_indices('r.index_sum', 'r.predecessor_count') }},
     b.rating,
     r.ranked,
     case
