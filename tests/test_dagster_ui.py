@@ -118,7 +118,8 @@ def test_make_run_is_recorded_as_the_annual_run_job(dagster_home, webserver, mon
 
 
 def test_every_dbt_layer_is_a_group(webserver):
-    for group, model in [("staging", "stg_units"), ("intermediate", "int_unit_ranks")]:
+    # the UI draws a long list only as far as it shows: name the first model of each layer
+    for group, model in [("staging", "stg_units"), ("intermediate", "int_category_average_changes")]:
         text = visit(f"{webserver}/locations/orchestration.definitions/asset-groups/{group}/list",
                      [f"{group} / {model}"], ARTIFACTS / f"{group}-list.png")
         assert f"{group} / {model}" in text and "marts / " not in text, group
