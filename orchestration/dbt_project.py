@@ -57,16 +57,16 @@ def dbt_profile_environment(settings: Settings):
 
 
 def parse_state(settings: Settings) -> Path:
-    """The folder holding a parse state (partial_parse.msgpack) made for the warehouse.
+    """The folder holding the parse state (partial_parse.msgpack) of the warehouse's dbt
+    steps, which start from it instead of parsing the whole project.
 
     dbt re-parses the whole project when the profile (the warehouse path) differs from the
-    one a state was made with: so there is one state per warehouse, made when missing or
-    older than the project. States of warehouses unused for a week are removed.
+    one a state was made with: so there is one state per warehouse, left by its first dbt
+    step (keep_parse_state). States of warehouses unused for a week are removed.
     """
     key = hashlib.sha1(str(settings.warehouse).encode()).hexdigest()[:12]
     state = DBT_PROJECT_DIR / "target" / f"parse-{key}"
-    if _is_stale(state / PARTIAL_PARSE):
-        _parse(state, settings)
+    state.mkdir(parents=True, exist_ok=True)
     for other in state.parent.glob("parse-*"):
         if other != state and time.time() - other.stat().st_mtime > 7 * 24 * 3600:
             shutil.rmtree(other, ignore_errors=True)
@@ -75,13 +75,25 @@ def parse_state(settings: Settings) -> Path:
 
 def step_target(state: Path, run_id: str, step: str) -> Path:
     """A target folder of one dbt step (its manifest, compiled SQL, run results, logs),
-    `<state>/step-<run id[:8]>-<step>`, starting from the state's parse. The folders of the
-    last few runs are kept, for reading after a failure."""
+    `<state>/step-<run id[:8]>-<step>`, starting from the state's parse when there is one.
+    The folders of the last few runs are kept, for reading after a failure."""
     _prune_step_folders(state)
     folder = state / f"step-{run_id[:8]}-{step}"
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(state / PARTIAL_PARSE, folder / PARTIAL_PARSE)
+    if (state / PARTIAL_PARSE).exists():
+        shutil.copy2(state / PARTIAL_PARSE, folder / PARTIAL_PARSE)
     return folder
+
+
+def keep_parse_state(state: Path, step: Path) -> None:
+    """The parse a step's dbt wrote becomes the state when it is newer: the warehouse's
+    first, or one made after a project file changed. Swapped in whole (a copy, then a
+    rename), so a step starting meanwhile reads the old state or the new, never half."""
+    made, kept = step / PARTIAL_PARSE, state / PARTIAL_PARSE
+    if made.exists() and (not kept.exists() or made.stat().st_mtime > kept.stat().st_mtime):
+        partial = state / f"{PARTIAL_PARSE}.tmp"
+        shutil.copy2(made, partial)
+        os.replace(partial, kept)
 
 
 def _parse(target: Path, settings: Settings) -> None:

@@ -29,12 +29,12 @@ import duckdb
 
 from . import versions
 from .dbt_project import dbt_project
-from .scoring import dbt_marts
+from .scoring import MART_KEYS, YEARLY_KEYS
 from .settings import SettingsResource
 from .summary import publication_metadata
 
 # The published tables: every model of the dbt project's marts layer (models/marts/).
-MART_TABLES = tuple(sorted(key.path[1] for key in dbt_marts.keys if key.path[0] == "marts"))
+MART_TABLES = tuple(sorted(key.path[1] for key in MART_KEYS))
 CURRENT = "current"
 # the paths readers open, and where they lead (relative to EGOV_PUBLISH_DIR)
 PUBLIC_LINKS = {"parquet": f"{CURRENT}/parquet", "marts.duckdb": f"{CURRENT}/marts.duckdb"}
@@ -163,7 +163,9 @@ def _link_or_copy(source: Path, target: Path) -> None:
     key=["published_marts"],
     group_name="publish",
     kinds={"duckdb", "parquet"},
-    deps=[dg.AssetKey(["marts", table]) for table in MART_TABLES],
+    # the yearly models too: the marts are built in the same dbt step as they are, so the
+    # blocking checks of a yearly model stop publishing only through this edge
+    deps=sorted(MART_KEYS | YEARLY_KEYS, key=lambda key: key.path),
     description=(
         "`marts.duckdb` and `parquet/<table>.parquet` under `EGOV_PUBLISH_DIR`: a new version, "
         "written whole, made current in one atomic step (both switch together or not at all)."

@@ -1,9 +1,10 @@
-"""Scoring: the dbt project as Dagster assets. One translator decides keys and groups.
+"""Scoring: the dbt project as Dagster assets, built by one `dbt build` per run. One
+translator decides keys and groups (the layers: staging, intermediate, marts).
 
-Three selections, run in pipeline order: staging views (all years), the yearly
-intermediate models (partitioned: a run rebuilds only its years, which dbt reads from the
-table raw.run_years), then the marts and the views over every year (rebuilt whole, so
-year-over-year fields are right whatever order the years were materialised in).
+The step is partitioned by year, as a step has one partitions definition for all its
+assets: the yearly intermediate models rebuild only the run's years, which dbt reads from
+the table raw.run_years; the staging views and the marts are rebuilt whole from every year
+(so year-over-year fields are right whatever order the years were materialised in).
 """
 
 import importlib.metadata
@@ -13,14 +14,20 @@ from functools import cached_property
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, build_dbt_asset_selection, dbt_assets
 
-from .dbt_project import dbt_executable, dbt_profile_environment, dbt_project, parse_state, step_target
-from .partitions import single_run, year_keys, years_partitions
+from .dbt_project import (
+    dbt_executable,
+    dbt_profile_environment,
+    dbt_project,
+    keep_parse_state,
+    parse_state,
+    step_target,
+)
+from .partitions import discover_years, single_run, year_keys, years_partitions
 from .settings import Settings, SettingsResource
 
-# fqn selectors: dagster-dbt resolves `path:` against the working directory, not the project
-STAGING = "fqn:egov_warehouse.staging"
+# an fqn selector: dagster-dbt resolves `path:` against the working directory, not the project
 YEARLY = "fqn:egov_warehouse.intermediate.yearly"
 
 
@@ -69,14 +76,19 @@ def markdown_safe(text: str) -> str:
 translator = EgovDbtTranslator()
 
 
-def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Settings, *args: str):
-    # A target folder of our own per step, seeded with the warehouse's parse state.
-    target = step_target(parse_state(settings), context.run.run_id, context.op_execution_context.op.name)
-    # dbt's unit tests check the SQL, not the data: `make test` runs them (CI), and a run
-    # only the data tests
-    with dbt_profile_environment(settings):
-        events = list(dbt.cli(["build", "--exclude-resource-type", "unit_test", *args],
-                              context=context, target_path=target).stream())
+def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Settings):
+    # A target folder of our own per step, seeded with the warehouse's parse state; the
+    # first build on a warehouse parses the project and leaves the state for the next.
+    state = parse_state(settings)
+    target = step_target(state, context.run.run_id, context.op_execution_context.op.name)
+    try:
+        # dbt's unit tests check the SQL, not the data: `make test` runs them (CI), and a
+        # run only the data tests
+        with dbt_profile_environment(settings):
+            events = list(dbt.cli(["build", "--exclude-resource-type", "unit_test"],
+                                  context=context, target_path=target).stream())
+    finally:
+        keep_parse_state(state, target)
     yield from _with_table_metadata(context, events, settings.warehouse)
 
 
@@ -113,27 +125,33 @@ def _with_table_metadata(context: dg.AssetExecutionContext, events: list, wareho
     ]
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, select=STAGING, dagster_dbt_translator=translator)
-def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
-    yield from _build(dbt, context, settings.get())
-
-
 @dbt_assets(
     manifest=dbt_project.manifest_path,
-    select=YEARLY,
     dagster_dbt_translator=translator,
     partitions_def=years_partitions,
     backfill_policy=single_run,
 )
-def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
+def dbt_scoring(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
     # The years go through a table, not `--vars`: a var that changes from run to run
     # makes dbt re-parse the whole project at every invocation.
     resolved = settings.get()
-    _write_run_years(resolved.warehouse, year_keys(context.partition_keys))
+    _write_run_years(resolved.warehouse, _run_years(context, resolved))
     try:
         yield from _build(dbt, context, resolved)
     finally:
         _write_run_years(resolved.warehouse, None)
+
+
+def _run_years(context: dg.AssetExecutionContext, settings: Settings) -> list[int]:
+    """The years of the run's partition range (one year, a backfill's, annual.run's); every
+    year of the data for a run that names none, such as the marts alone rescored from the UI.
+    The range is read as keys, not through `partition_keys`, which a job mixing partitioned
+    and unpartitioned assets (dagster.materialize's) refuses."""
+    if not (context.has_partition_key or context.has_partition_key_range):
+        return year_keys(discover_years(settings.data_dir))
+    first, last = context.partition_key_range.start, context.partition_key_range.end
+    return year_keys(key for key in context.instance.get_dynamic_partitions(years_partitions.name)
+                     if first <= key <= last)
 
 
 def _write_run_years(warehouse, years: list[int] | None) -> None:
@@ -148,13 +166,13 @@ def _write_run_years(warehouse, years: list[int] | None) -> None:
                         {"years": years})
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    exclude=f"{STAGING} {YEARLY}",
-    dagster_dbt_translator=translator,
-)
-def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
-    yield from _build(dbt, context, settings.get())
+def _keys(select: str) -> frozenset[dg.AssetKey]:
+    return frozenset(build_dbt_asset_selection([dbt_scoring], dbt_select=select).resolve([dbt_scoring]))
+
+
+# the models whose rows a run writes for its years only
+YEARLY_KEYS = _keys(YEARLY)
+MART_KEYS = frozenset(key for key in dbt_scoring.keys if key.path[0] == "marts")
 
 
 class EgovDbtCliResource(DbtCliResource):

@@ -105,7 +105,7 @@ def test_only_the_last_dbt_step_folders_are_kept(tmp_path):
     from orchestration import dbt_project
 
     for n in range(12):
-        folder = tmp_path / f"step-{n:08x}-dbt_marts"
+        folder = tmp_path / f"step-{n:08x}-dbt_scoring"
         folder.mkdir()
         (folder / "manifest.json").write_text("{}")
         os.utime(folder, (n, n))
@@ -113,12 +113,44 @@ def test_only_the_last_dbt_step_folders_are_kept(tmp_path):
     (tmp_path / dbt_project.PARTIAL_PARSE).write_bytes(b"state")
     dbt_project._prune_step_folders(tmp_path, keep=3)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "compiled", dbt_project.PARTIAL_PARSE, "step-00000009-dbt_marts", "step-0000000a-dbt_marts",
-        "step-0000000b-dbt_marts"]
+        "compiled", dbt_project.PARTIAL_PARSE, "step-00000009-dbt_scoring", "step-0000000a-dbt_scoring",
+        "step-0000000b-dbt_scoring"]
     # a new step starts from the state's parse
-    step = dbt_project.step_target(tmp_path, "0000000c-run", "dbt_staging")
-    assert step.name == "step-0000000c-dbt_staging"
+    step = dbt_project.step_target(tmp_path, "0000000c-run", "dbt_scoring")
+    assert step.name == "step-0000000c-dbt_scoring"
     assert (step / dbt_project.PARTIAL_PARSE).read_bytes() == b"state"
+
+
+def test_a_step_leaves_its_parse_as_the_warehouses_state_when_newer(tmp_path):
+    import os
+
+    from orchestration import dbt_project
+
+    # a warehouse's first step has no state to start from: dbt parses, and its parse is kept
+    first = dbt_project.step_target(tmp_path, "00000001-run", "dbt_scoring")
+    assert not (first / dbt_project.PARTIAL_PARSE).exists()
+    (first / dbt_project.PARTIAL_PARSE).write_bytes(b"first parse")
+    dbt_project.keep_parse_state(tmp_path, first)
+    assert (tmp_path / dbt_project.PARTIAL_PARSE).read_bytes() == b"first parse"
+    # the next starts from it; a step whose dbt did not write again leaves the state alone
+    second = dbt_project.step_target(tmp_path, "00000002-run", "dbt_scoring")
+    assert (second / dbt_project.PARTIAL_PARSE).read_bytes() == b"first parse"
+    os.utime(tmp_path / dbt_project.PARTIAL_PARSE, (10**9, 10**9))
+    os.utime(second / dbt_project.PARTIAL_PARSE, (10**9, 10**9))
+    (tmp_path / dbt_project.PARTIAL_PARSE).write_bytes(b"first parse, kept")
+    os.utime(tmp_path / dbt_project.PARTIAL_PARSE, (10**9, 10**9))
+    dbt_project.keep_parse_state(tmp_path, second)
+    assert (tmp_path / dbt_project.PARTIAL_PARSE).read_bytes() == b"first parse, kept"
+    # one that parsed again (a model edited) replaces it; a step that failed before
+    # parsing leaves nothing, and the state stays
+    (second / dbt_project.PARTIAL_PARSE).write_bytes(b"parse after an edit")
+    dbt_project.keep_parse_state(tmp_path, second)
+    assert (tmp_path / dbt_project.PARTIAL_PARSE).read_bytes() == b"parse after an edit"
+    third = dbt_project.step_target(tmp_path, "00000003-run", "dbt_scoring")
+    (third / dbt_project.PARTIAL_PARSE).unlink()
+    dbt_project.keep_parse_state(tmp_path, third)
+    assert (tmp_path / dbt_project.PARTIAL_PARSE).read_bytes() == b"parse after an edit"
+    assert not list(tmp_path.glob("*.tmp"))
 
 
 def test_the_dbt_profile_variables_are_set_for_dbt_alone(tmp_path, monkeypatch):

@@ -131,16 +131,42 @@ def test_the_publish_step_shows_the_publication_in_the_ui(published, instance):
     assert {"score_pct", "rank_prev", "held_back_values"} <= columns
 
 
+def test_one_dbt_build_per_run_scores_every_layer_and_leaves_the_parse_state(mini_run, instance):
+    from orchestration.dbt_project import PARTIAL_PARSE, parse_state
+    from orchestration.settings import Settings
+
+    run = instance.get_runs()[-1]  # the shared mini run (other modules' runs may follow it)
+    steps = {stats.step_key for stats in instance.get_run_step_stats(run.run_id)}
+    dbt_steps = {step for step in steps if step.startswith("dbt")}
+    assert dbt_steps == {"dbt_scoring"}
+    materialised = {entry.dagster_event.asset_key.path[0]
+                    for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+                    if entry.step_key == "dbt_scoring"}
+    assert materialised == {"staging", "intermediate", "marts"}
+    # the next run on this warehouse starts from the parse this one made
+    work = mini_run[0]
+    state = parse_state(Settings.resolve(work, work / "warehouse.duckdb", work / "published", "1GB"))
+    assert (state / PARTIAL_PARSE).stat().st_size > 0
+    folders = {p.name for p in state.glob("step-*")}
+    assert f"step-{run.run_id[:8]}-dbt_scoring" in folders
+    assert all(name.endswith("-dbt_scoring") for name in folders), folders
+
+
 def test_dbt_unit_tests_pass(mini_run, tmp_path):
     """dbt's unit tests are left out of the runs (they test the SQL, not the data): here
     they run, every one, on the mini warehouse the models were built in."""
     import json
     import os
+    import shutil
     import subprocess
 
-    from orchestration.dbt_project import DBT_PROJECT_DIR, dbt_executable
+    from orchestration.dbt_project import DBT_PROJECT_DIR, PARTIAL_PARSE, dbt_executable, parse_state
+    from orchestration.settings import Settings
 
     work = mini_run[0]
+    # starting from the parse of the run's dbt step (the same profile), not parsing again
+    settings = Settings.resolve(work, work / "warehouse.duckdb", work / "published", "1GB")
+    shutil.copy2(parse_state(settings) / PARTIAL_PARSE, tmp_path / PARTIAL_PARSE)
     env = {**os.environ, "EGOV_WAREHOUSE": str(work / "warehouse.duckdb")}
     result = subprocess.run(
         [dbt_executable(), "test", "--select", "test_type:unit", "--profiles-dir", str(DBT_PROJECT_DIR),

@@ -97,7 +97,8 @@ def test_a_one_year_check_catches_a_bad_value_of_that_year_only(mini_run, tmp_pa
     def check_alone(year=None):
         result = dg.materialize(
             definitions.ASSETS + definitions.asset_checks(), resources=definitions.resources(), instance=instance,
-            selection=dg.AssetSelection.checks_for_assets(asset), raise_on_error=False,
+            selection=dg.AssetSelection.checks(dg.AssetCheckKey(asset, "ge_intermediate_int_indicator_points")),
+            raise_on_error=False,
             tags={RANGE_START: year, RANGE_END: year} if year else None)
         assert not result.get_asset_materialization_events(), "only the check runs"
         (evaluation,) = result.get_asset_check_evaluations()
@@ -211,19 +212,25 @@ def test_great_expectations_lets_go_of_a_validated_frame(tmp_path):
     assert validated() is None, "GE's batch cache would keep every check's table in memory"
 
 
-def test_a_failing_mart_suite_blocks_publishing_and_keeps_the_published_bytes(first_run, tmp_path, monkeypatch):
+@pytest.mark.parametrize("table, layers", [
+    # the mart itself, and a yearly model the marts are built from in the same dbt step
+    ("marts.provincial_ranking", ("marts",)),
+    ("intermediate.int_unit_ranks", ("intermediate", "marts")),
+])
+def test_a_failing_mart_suite_blocks_publishing_and_keeps_the_published_bytes(
+        first_run, tmp_path, monkeypatch, table, layers):
     published, instance, _, _ = first_run
     before = published_hashes(published)
     assert {"marts.duckdb", "parquet/provincial_ranking.parquet"} <= set(before)
 
-    # the same suites, with one expectation the mini ranking cannot meet (46.E scores 80 %)
+    # the same suites, with one expectation the mini scores cannot meet (no unit scores 0 %)
     suites = tmp_path / "expectations"
     shutil.copytree(expectations_dir(), suites)
-    ranking = suites / "marts.provincial_ranking.json"
-    suite = json.loads(ranking.read_text(encoding="utf-8"))
+    path = suites / f"{table}.json"
+    suite = json.loads(path.read_text(encoding="utf-8"))
     suite["expectations"].append(
-        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "score_pct", "max_value": 50}})
-    ranking.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "score_pct", "max_value": 0}})
+    path.write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("EGOV_EXPECTATIONS_DIR", str(suites))
     point_at(monkeypatch, FIXTURES / "mini", published.parent)  # the shared mini run's files
 
@@ -231,20 +238,25 @@ def test_a_failing_mart_suite_blocks_publishing_and_keeps_the_published_bytes(fi
         definitions.ASSETS + definitions.asset_checks(),
         resources=definitions.resources(),
         instance=instance,
-        selection=dg.AssetSelection.groups("marts").downstream(),  # rescore the marts, then publish
+        # rescore, then publish; the dbt step is partitioned by year, and the marts are
+        # rebuilt whole whichever year is named
+        selection=dg.AssetSelection.groups(*layers).downstream(),
+        partition_key="2018",
         raise_on_error=False,
     )
 
     assert not result.success
+    check_name = "ge_" + table.replace(".", "_")
     failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
-    assert set(failed) == {"ge_marts_provincial_ranking"}
-    assert failed["ge_marts_provincial_ranking"].severity == dg.AssetCheckSeverity.ERROR
+    assert set(failed) == {check_name}
+    assert failed[check_name].severity == dg.AssetCheckSeverity.ERROR
     materialized = {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
     assert "marts/provincial_ranking" in materialized
     assert "published_marts" not in materialized
     assert published_hashes(published) == before
     # the docs are those of the failed run: that is when they are read
-    assert (published / "quality" / "validations" / "marts" / "provincial_ranking" / result.run_id).is_dir()
+    schema, name = table.split(".")
+    assert (published / "quality" / "validations" / schema / name / result.run_id).is_dir()
 
 
 def test_every_mart_is_guarded_by_a_blocking_great_expectations_check():
