@@ -49,7 +49,7 @@ run: $(MANIFEST) | $(DAGSTER_HOME)
 
 test: $(MANIFEST) lint
 	scripts/ensure-chromium >/dev/null  # Debian's chromium for the browser tests
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile  # both cores; a module's tests share a worker
 
 .PHONY: bench
 # The national-scale benchmark (bench/run.py): generated input in a temporary directory,

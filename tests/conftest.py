@@ -16,9 +16,10 @@ DEMO_DATA = ROOT / "data"
 def pytest_configure(config):
     # The definitions load the manifest at import; make sure it is current (`make test`
     # has prepared it already, a bare `pytest` after editing a model may not have).
+    # Once, before pytest-xdist's workers start: they would parse into one folder together.
     from orchestration.dbt_project import manifest_is_stale, prepare_manifest
 
-    if manifest_is_stale():
+    if not hasattr(config, "workerinput") and manifest_is_stale():
         prepare_manifest()
     # a test that forgets to point the pipeline somewhere must not write into data/
     scratch = Path(tempfile.mkdtemp(prefix="egov-tests-"))
