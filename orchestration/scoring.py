@@ -144,8 +144,8 @@ def dbt_scoring(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings
 
 def _run_years(context: dg.AssetExecutionContext, settings: Settings) -> list[int]:
     """The years of the run's partition range (one year, a backfill's, annual.run's); every
-    year of the data for a run that names none, such as the marts alone rescored from the UI.
-    The range is read as keys, not through `partition_keys`, which a job mixing partitioned
+    year of the data for a run that names none, which Dagster allows only for models whose
+    inputs are not partitioned (the registry's staging views). The range is read as keys, not through `partition_keys`, which a job mixing partitioned
     and unpartitioned assets (dagster.materialize's) refuses."""
     if not (context.has_partition_key or context.has_partition_key_range):
         return year_keys(discover_years(settings.data_dir))
