@@ -74,7 +74,7 @@ def parse_state(settings: Settings) -> Path:
 
 
 def step_target(state: Path, run_id: str, step: str) -> Path:
-    """A target folder of one dbt step (its manifest, compiled SQL, run results, logs),
+    """A target folder of one dbt step (its compiled and run SQL, its parse),
     `<state>/step-<run id[:8]>-<step>`, starting from the state's parse when there is one.
     The folders of the last few runs are kept, for reading after a failure."""
     _prune_step_folders(state)

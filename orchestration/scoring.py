@@ -83,9 +83,10 @@ def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Set
     target = step_target(state, context.run.run_id, context.op_execution_context.op.name)
     try:
         # dbt's unit tests check the SQL, not the data: `make test` runs them (CI), and a
-        # run only the data tests
+        # run only the data tests. No manifest.json nor run_results.json (2 s of writing):
+        # the events stream into the run's logs, and the manifest is the prepared one.
         with dbt_profile_environment(settings):
-            events = list(dbt.cli(["build", "--exclude-resource-type", "unit_test"],
+            events = list(dbt.cli(["build", "--exclude-resource-type", "unit_test", "--no-write-json"],
                                   context=context, target_path=target).stream())
     finally:
         keep_parse_state(state, target)
@@ -93,31 +94,38 @@ def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Set
 
 
 def _with_table_metadata(context: dg.AssetExecutionContext, events: list, warehouse) -> list:
-    """Row counts and column types for each model's page in the UI, read once dbt has
-    exited: dagster-dbt's fetch_row_counts() queries while dbt still holds DuckDB's single
-    write lock, and fails."""
+    """Column types for each model's page in the UI, and row counts for those that are
+    tables, read once dbt has exited: dagster-dbt's fetch_row_counts() queries while dbt
+    still holds DuckDB's single write lock, and fails. A view is not counted: that would
+    run its query again (seconds, for the ranks). Two queries in all."""
     import duckdb
 
     outputs = [event for event in events if isinstance(event, dg.Output)]
     if not outputs:
         return events
-    metadata = {}
+    relations = {event.output_name: tuple(context.asset_key_for_output(event.output_name).path)
+                 for event in outputs}
+    wanted = set(relations.values())
+    columns: dict[tuple[str, ...], list[dg.TableColumn]] = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        for event in outputs:
-            schema, table = context.asset_key_for_output(event.output_name).path
-            columns = con.execute(
-                """select column_name, data_type from information_schema.columns
-                   where table_schema = $schema and table_name = $table order by ordinal_position""",
-                {"schema": schema, "table": table},
-            ).fetchall()
-            if columns:  # names from our own manifest; a relation, so quote it as one
-                count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0][0]
-                metadata[event.output_name] = {
-                    "dagster/row_count": count,
-                    "dagster/column_schema": dg.TableSchema(
-                        columns=[dg.TableColumn(name, data_type) for name, data_type in columns]
-                    ),
-                }
+        for schema, table, name, data_type in con.execute(
+            """select schema_name, table_name, column_name, data_type from duckdb_columns()
+               where database_name = current_database() order by schema_name, table_name, column_index"""
+        ).fetchall():
+            if (schema, table) in wanted:
+                columns.setdefault((schema, table), []).append(dg.TableColumn(name, data_type))
+        tables = [relation for relation in con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall() if relation in wanted]
+        # names from our own manifest, found in the warehouse: quoted as relations
+        counts = {tables[i]: count for i, count in con.execute(" union all ".join(
+            f'select {i}, count(*) from "{schema}"."{table}"' for i, (schema, table) in enumerate(tables)
+        )).fetchall()} if tables else {}
+    metadata = {
+        output: {"dagster/column_schema": dg.TableSchema(columns=columns[relation]),
+                 **({"dagster/row_count": counts[relation]} if relation in counts else {})}
+        for output, relation in relations.items() if relation in columns
+    }
     return [
         event.with_metadata({**event.metadata, **metadata.get(event.output_name, {})})
         if isinstance(event, dg.Output) else event

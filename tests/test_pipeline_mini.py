@@ -123,12 +123,19 @@ def test_the_publish_step_shows_the_publication_in_the_ui(published, instance):
     assert "| 2018 | 46 | department | department | 6 | 5 |" in metadata["units per peer group"].value
     assert "| 2018 | warning | 1 |" in metadata["submission issues"].value
     assert metadata["rows/provincial_ranking"].value == 12
-    # dbt models carry their row counts and column types
+    # dbt models carry their column types, and those that are tables their row counts (a
+    # view is not run again to count it)
     ranking = instance.get_latest_materialization_event(dg.AssetKey(["marts", "provincial_ranking"]))
     ranking_metadata = ranking.asset_materialization.metadata
     assert ranking_metadata["dagster/row_count"].value == 12
     columns = {column.name for column in ranking_metadata["dagster/column_schema"].value.columns}
     assert {"score_pct", "rank_prev", "held_back_values"} <= columns
+    points = instance.get_latest_materialization_event(dg.AssetKey(["intermediate", "int_indicator_points"]))
+    assert points.asset_materialization.metadata["dagster/row_count"].value > 0
+    view = instance.get_latest_materialization_event(dg.AssetKey(["staging", "stg_units"]))
+    view_columns = view.asset_materialization.metadata["dagster/column_schema"].value.columns
+    assert [(c.name, c.type) for c in view_columns][:2] == [("unit_code", "VARCHAR"), ("unit_name", "VARCHAR")]
+    assert "dagster/row_count" not in view.asset_materialization.metadata
 
 
 def test_one_dbt_build_per_run_scores_every_layer_and_leaves_the_parse_state(mini_run, instance):
