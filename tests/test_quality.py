@@ -259,6 +259,37 @@ def test_a_failing_mart_suite_blocks_publishing_and_keeps_the_published_bytes(
     assert (published / "quality" / "validations" / schema / name / result.run_id).is_dir()
 
 
+def test_a_suite_that_cannot_run_fails_by_name_and_the_others_of_its_step_still_report(
+        first_run, tmp_path, monkeypatch):
+    """The suites of a layer run in one step: one whose table is missing is a failed check
+    naming its file, and the run fails; every other suite is still validated."""
+    published, instance, _, _ = first_run
+    suites = tmp_path / "expectations"
+    shutil.copytree(expectations_dir(), suites)
+    (suites / "marts.gone.json").write_text(json.dumps({
+        "name": "marts.gone", "expectations": [],
+        "meta": {"table": "marts.gone", "asset": "marts/provincial_ranking", "blocking": False},
+    }), encoding="utf-8")
+    monkeypatch.setenv("EGOV_EXPECTATIONS_DIR", str(suites))
+    point_at(monkeypatch, FIXTURES / "mini", published.parent)
+
+    marts = {spec.key for spec in ge_check_specs() if spec.asset_key.path[0] == "marts"}
+    gone = dg.AssetCheckKey(dg.AssetKey(["marts", "provincial_ranking"]), "ge_marts_gone")
+    result = dg.materialize(
+        definitions.ASSETS + definitions.asset_checks(), resources=definitions.resources(), instance=instance,
+        selection=dg.AssetSelection.checks(*marts, gone), raise_on_error=False)
+
+    assert not result.success
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert set(evaluations) == {key.name for key in marts | {gone}}
+    gone = evaluations.pop("ge_marts_gone")
+    assert not gone.passed and "no table marts.gone" in gone.description
+    assert all(e.passed for e in evaluations.values())
+    (failure,) = [event for event in result.all_events if event.event_type == dg.DagsterEventType.STEP_FAILURE]
+    assert failure.step_key == "quality_marts"
+    assert "marts.gone.json: no table marts.gone" in failure.step_failure_data.error.message
+
+
 def test_every_mart_is_guarded_by_a_blocking_great_expectations_check():
     marts = {spec.key for spec in defs.resolve_all_asset_specs() if spec.key.path[0] == "marts"}
     guarded = {spec.asset_key for spec in ge_check_specs() if spec.blocking}

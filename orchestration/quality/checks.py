@@ -184,39 +184,67 @@ def resolve_value_sets(document: dict, con) -> dict:
 def build_checks(folder: Path | None = None,
                  partitioned: Collection[dg.AssetKey] = ()) -> list[dg.AssetChecksDefinition]:
     """One asset check per suite file; adding a file adds a check, no Python needed. The
-    check of an asset in `partitioned` is partitioned by year as its asset is."""
-    return [_asset_check(suite, suite.asset in partitioned) for suite in load_suites(folder or expectations_dir())]
-
-
-def _asset_check(suite: Suite, partitioned: bool) -> dg.AssetChecksDefinition:
+    checks of one layer run in one step (`quality_<layer>`), which shares the run's Great
+    Expectations context; the checks of assets in `partitioned` run in a step of their own
+    (`quality_<layer>_by_year`), partitioned by year as their assets are."""
+    groups: dict[str, list[Suite]] = {}
+    for suite in load_suites(folder or expectations_dir()):
+        layer = suite.asset.path[0] if len(suite.asset.path) > 1 else "other"
+        name = "quality_" + re.sub(r"[^a-z0-9_]", "_", layer.lower())
+        groups.setdefault(name + ("_by_year" if suite.asset in partitioned else ""), []).append(suite)
     with warnings.catch_warnings():
         # Partitioned checks are a preview in Dagster 1.13 (tests/test_quality.py shows them
         # validating a run's years): say so here, not at every load.
         warnings.filterwarnings("ignore", category=dg.PreviewWarning, message=".*partitions_def on an AssetCheckSpec")
-        return _define_check(suite, partitioned)
+        return [_define_checks(name, suites, name.endswith("_by_year")) for name, suites in sorted(groups.items())]
 
 
-def _define_check(suite: Suite, partitioned: bool) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=suite.asset,
-        name=suite.check_name,
-        description=suite.description,
-        blocking=suite.blocking,
+def _define_checks(name: str, suites: list[Suite], partitioned: bool) -> dg.AssetChecksDefinition:
+    specs = {
+        dg.AssetCheckKey(suite.asset, suite.check_name): dg.AssetCheckSpec(
+            suite.check_name,
+            asset=suite.asset,
+            description=suite.description,
+            blocking=suite.blocking,
+            partitions_def=years_partitions if partitioned else None,
+            metadata={
+                "suite": dg.MetadataValue.path(str(suite.path)),
+                "table": suite.table,
+                "expectations": len(suite.document["expectations"]),
+            },
+        )
+        for suite in suites
+    }
+
+    @dg.multi_asset_check(
+        name=name,
+        specs=list(specs.values()),
+        description=f"The Great Expectations suites of {', '.join(sorted({s.table for s in suites}))}.",
+        can_subset=True,
         compute_kind="great_expectations",
-        partitions_def=years_partitions if partitioned else None,
-        metadata={
-            "suite": dg.MetadataValue.path(str(suite.path)),
-            "table": suite.table,
-            "expectations": len(suite.document["expectations"]),
-        },
     )
-    def _check(context: dg.AssetCheckExecutionContext, settings: SettingsResource,
-               quality: "QualityResource") -> dg.AssetCheckResult:
+    def _checks(context: dg.AssetCheckExecutionContext, settings: SettingsResource, quality: "QualityResource"):
         resolved = settings.get()
-        years = _years_to_validate(context, suite, resolved) if partitioned else None
-        return validate(suite, quality.gx_run(context.run.run_id, resolved.publish_dir), resolved, years)
+        run = quality.gx_run(context.run.run_id, resolved.publish_dir)
+        errors = []
+        for key, suite in zip(specs, suites):
+            if key not in context.selected_asset_check_keys:
+                continue
+            try:
+                years = _years_to_validate(context, suite, resolved) if partitioned else None
+                yield validate(suite, run, resolved, years)
+            except Exception as error:  # one suite that cannot run does not hide the others' results
+                context.log.exception(f"{suite.path.name}: not validated")
+                errors.append(f"{suite.path.name}: {error}")
+                yield dg.AssetCheckResult(
+                    asset_key=suite.asset, check_name=suite.check_name, passed=False,
+                    severity=dg.AssetCheckSeverity.ERROR if suite.blocking else dg.AssetCheckSeverity.WARN,
+                    description=f"not validated: {error}",
+                )
+        if errors:
+            raise dg.Failure("could not validate " + "; ".join(errors))
 
-    return _check
+    return _checks
 
 
 def _years_to_validate(context: dg.AssetCheckExecutionContext, suite: Suite, settings: Settings) -> list[int]:
@@ -230,19 +258,27 @@ def _years_to_validate(context: dg.AssetCheckExecutionContext, suite: Suite, set
 
 def validate(suite: Suite, run: "GxRun", settings: Settings,
              years: Iterable[int] | None = None) -> dg.AssetCheckResult:
-    """Validate the whole table, or only `years` of it in batches of whole years, then
-    refresh the docs. The check passes when every batch does."""
+    """Validate the whole table, or only `years` of it in batches of whole years. The check
+    passes when every batch does."""
     # read-only, and closed once read: DuckDB allows one writing process per file
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         suite = replace(suite, document=resolve_value_sets(suite.document, con))
         columns = table_columns(con, suite.table)
         batches = [None] if years is None else year_batches(year_counts(con, suite.table), years)
-    outcomes = [(batch, *_validate_batch(run, suite, settings.warehouse, columns, batch))
-                for batch in batches]
+        # a single batch is read here; several, each on a connection of its own (below)
+        frame = read_batch(con, suite.table, columns, suite.columns, batches[0]) if len(batches) == 1 else None
+    if frame is not None:
+        outcomes = [(batches[0], len(frame), run.validate(suite, frame, batches[0]))]
+        del frame
+    else:
+        outcomes = [(batch, *_validate_batch(run, suite, settings.warehouse, columns, batch))
+                    for batch in batches]
     evaluated = sum(len(result.results) for _, _, result in outcomes)
     failed = [(batch, r) for batch, _, result in outcomes for r in result.results if not r.success]
     scope = "whole table" if years is None else ", ".join(str(y) for batch in batches for y in batch) or "none"
     return dg.AssetCheckResult(
+        asset_key=suite.asset,
+        check_name=suite.check_name,
         passed=all(result.success for _, _, result in outcomes),
         severity=dg.AssetCheckSeverity.ERROR if suite.blocking else dg.AssetCheckSeverity.WARN,
         description=(
