@@ -86,51 +86,35 @@ def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Set
         # run only the data tests. No manifest.json nor run_results.json (2 s of writing):
         # the events stream into the run's logs, and the manifest is the prepared one.
         with dbt_profile_environment(settings):
-            events = list(dbt.cli(["build", "--exclude-resource-type", "unit_test", "--no-write-json"],
-                                  context=context, target_path=target).stream())
+            invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", "--no-write-json"],
+                                 context=context, target_path=target)
+        yield from _events_with_row_counts(invocation, context)
     finally:
         keep_parse_state(state, target)
-    yield from _with_table_metadata(context, events, settings.warehouse)
 
 
-def _with_table_metadata(context: dg.AssetExecutionContext, events: list, warehouse) -> list:
-    """Column types for each model's page in the UI, and row counts for those that are
-    tables, read once dbt has exited: dagster-dbt's fetch_row_counts() queries while dbt
-    still holds DuckDB's single write lock, and fails. A view is not counted: that would
-    run its query again (seconds, for the ranks). Two queries in all."""
-    import duckdb
+# the line macros/table_shape.sql logs after building a table
+ROW_COUNT = re.compile(r"\S+: (\d+) rows")
 
-    outputs = [event for event in events if isinstance(event, dg.Output)]
-    if not outputs:
-        return events
-    relations = {event.output_name: tuple(context.asset_key_for_output(event.output_name).path)
-                 for event in outputs}
-    wanted = set(relations.values())
-    columns: dict[tuple[str, ...], list[dg.TableColumn]] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for schema, table, name, data_type in con.execute(
-            """select schema_name, table_name, column_name, data_type from duckdb_columns()
-               where database_name = current_database() order by schema_name, table_name, column_index"""
-        ).fetchall():
-            if (schema, table) in wanted:
-                columns.setdefault((schema, table), []).append(dg.TableColumn(name, data_type))
-        tables = [relation for relation in con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
-        ).fetchall() if relation in wanted]
-        # names from our own manifest, found in the warehouse: quoted as relations
-        counts = {tables[i]: count for i, count in con.execute(" union all ".join(
-            f'select {i}, count(*) from "{schema}"."{table}"' for i, (schema, table) in enumerate(tables)
-        )).fetchall()} if tables else {}
-    metadata = {
-        output: {"dagster/column_schema": dg.TableSchema(columns=columns[relation]),
-                 **({"dagster/row_count": counts[relation]} if relation in counts else {})}
-        for output, relation in relations.items() if relation in columns
-    }
-    return [
-        event.with_metadata({**event.metadata, **metadata.get(event.output_name, {})})
-        if isinstance(event, dg.Output) else event
-        for event in events
-    ]
+
+def _events_with_row_counts(invocation, context: dg.AssetExecutionContext):
+    """dagster-dbt's events, as dbt reports each node done (Dagster records them while dbt
+    goes on), each model's output with the row count its post-hook logged. The column
+    types come from the same hook, through dagster-dbt's own reading of its JSON line."""
+    rows: dict[str, int] = {}
+    for message in invocation.stream_raw_events():
+        info, data = message.raw_event["info"], message.raw_event["data"]
+        unique_id = data.get("node_info", {}).get("unique_id")
+        if info["name"] == "JinjaLogInfo" and unique_id and (count := ROW_COUNT.fullmatch(info["msg"])):
+            rows[unique_id] = int(count.group(1))
+            continue
+        for event in message.to_default_asset_events(
+            manifest=invocation.manifest, dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=context, target_path=invocation.target_path, project=invocation.project,
+        ):
+            if isinstance(event, dg.Output) and unique_id in rows:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": rows[unique_id]})
+            yield event
 
 
 @dbt_assets(
@@ -189,7 +173,7 @@ class EgovDbtCliResource(DbtCliResource):
     Before each command it asks `dbt --version` in a subprocess, and opens a dbt-core
     adapter in this process (imports, profile, every macro) for fetch_row_counts() and
     fetch_column_metadata(), which we do not use: DuckDB's single writer makes them fail
-    while dbt runs, and _with_table_metadata() reads the same after dbt exits.
+    while dbt runs, and each model's post-hook (macros/table_shape.sql) logs the same.
     """
 
     @cached_property
