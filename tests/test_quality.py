@@ -179,6 +179,9 @@ def test_a_year_is_validated_alone_and_each_batch_has_its_docs(values_warehouse,
     assert not failed.passed
     assert failed.metadata["rows"].value == 2 and failed.metadata["years"].value == "2021"
     assert "2021" in failed.description
+    # the failure's row: how many values, and which
+    assert "| 2021 | expect_column_values_to_be_between | row_number | 1 | 1 |" in (
+        failed.metadata["failed_expectations"].value)
 
     docs = run.publish_docs()  # as the run's quality resource does when the run ends
     assert docs == values_warehouse.publish_dir / "quality"
