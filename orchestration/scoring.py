@@ -81,6 +81,7 @@ def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Set
     # first build on a warehouse parses the project and leaves the state for the next.
     state = parse_state(settings)
     target = step_target(state, context.run.run_id, context.op_execution_context.op.name)
+    invocation = None
     try:
         # dbt's unit tests check the SQL, not the data: `make test` runs them (CI), and a
         # run only the data tests. No manifest.json nor run_results.json (2 s of writing):
@@ -90,6 +91,9 @@ def _build(dbt: DbtCliResource, context: dg.AssetExecutionContext, settings: Set
                                  context=context, target_path=target)
         yield from _events_with_row_counts(invocation, context)
     finally:
+        if invocation is not None and invocation.process.poll() is None:
+            invocation.process.terminate()  # the step stopped before dbt did: dbt stops too
+            invocation.process.wait()
         keep_parse_state(state, target)
 
 
