@@ -18,6 +18,7 @@ from conftest import FIXTURES, ROOT, point_at
 from orchestration import definitions
 from orchestration.annual import RANGE_END, RANGE_START, register_years
 from orchestration.definitions import defs
+from orchestration.partitions import years_partitions
 from orchestration.quality import SuiteError, checks, expectations_dir, load_suites
 from orchestration.settings import Settings
 
@@ -291,6 +292,20 @@ def test_a_suite_that_cannot_run_fails_by_name_and_the_others_of_its_step_still_
     (failure,) = [event for event in result.all_events if event.event_type == dg.DagsterEventType.STEP_FAILURE]
     assert failure.step_key == "quality_marts"
     assert "marts.gone.json: no table marts.gone" in failure.step_failure_data.error.message
+
+
+def test_the_checks_of_a_layer_are_one_step_partitioned_as_its_assets():
+    steps = {checks_def.node_def.name: checks_def for checks_def in definitions.asset_checks()}
+    assert set(steps) == {"quality_raw", "quality_raw_by_year", "quality_intermediate_by_year", "quality_marts"}
+    names = {step: {key.name for key in checks_def.check_keys} for step, checks_def in steps.items()}
+    assert {"ge_raw_units", "ge_raw_criteria"} <= names["quality_raw"]
+    assert {"ge_raw_submissions"} <= names["quality_raw_by_year"]
+    assert {"ge_intermediate_int_indicator_points"} <= names["quality_intermediate_by_year"]
+    assert {"ge_marts_provincial_ranking"} <= names["quality_marts"]
+    assert set().union(*names.values()) == {spec.name for spec in ge_check_specs()}
+    for step, checks_def in steps.items():
+        partitions = {spec.partitions_def for spec in checks_def.check_specs}
+        assert partitions == ({years_partitions} if step.endswith("_by_year") else {None}), step
 
 
 def test_every_mart_is_guarded_by_a_blocking_great_expectations_check():

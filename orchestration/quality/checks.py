@@ -187,16 +187,16 @@ def build_checks(folder: Path | None = None,
     checks of one layer run in one step (`quality_<layer>`), which shares the run's Great
     Expectations context; the checks of assets in `partitioned` run in a step of their own
     (`quality_<layer>_by_year`), partitioned by year as their assets are."""
-    groups: dict[str, list[Suite]] = {}
+    groups: dict[tuple[str, bool], list[Suite]] = {}
     for suite in load_suites(folder or expectations_dir()):
         layer = suite.asset.path[0] if len(suite.asset.path) > 1 else "other"
-        name = "quality_" + re.sub(r"[^a-z0-9_]", "_", layer.lower())
-        groups.setdefault(name + ("_by_year" if suite.asset in partitioned else ""), []).append(suite)
+        groups.setdefault((re.sub(r"[^a-z0-9_]", "_", layer.lower()), suite.asset in partitioned), []).append(suite)
     with warnings.catch_warnings():
         # Partitioned checks are a preview in Dagster 1.13 (tests/test_quality.py shows them
         # validating a run's years): say so here, not at every load.
         warnings.filterwarnings("ignore", category=dg.PreviewWarning, message=".*partitions_def on an AssetCheckSpec")
-        return [_define_checks(name, suites, name.endswith("_by_year")) for name, suites in sorted(groups.items())]
+        return [_define_checks(f"quality_{layer}{'_by_year' if by_year else ''}", suites, by_year)
+                for (layer, by_year), suites in sorted(groups.items())]
 
 
 def _define_checks(name: str, suites: list[Suite], partitioned: bool) -> dg.AssetChecksDefinition:
