@@ -156,6 +156,9 @@ def test_one_dbt_build_per_run_scores_every_layer_and_leaves_the_parse_state(min
     assert (state / PARTIAL_PARSE).stat().st_size > 0
     folders = {p.name for p in state.glob("step-*")}
     assert f"step-{run.run_id[:8]}-dbt_scoring" in folders
+    # dbt wrote no manifest nor run results there (--no-write-json): the events carried them
+    step = state / f"step-{run.run_id[:8]}-dbt_scoring"
+    assert (step / "run").is_dir() and not {"manifest.json", "run_results.json"} & {p.name for p in step.iterdir()}
     assert all(name.endswith("-dbt_scoring") for name in folders), folders
 
 

@@ -11,8 +11,8 @@
     {%- if execute -%}
         {%- set found = run_query(
             "select column_name, data_type from duckdb_columns()"
-            ~ " where database_name = current_database() and schema_name = " ~ sql_string(this.schema)
-            ~ " and table_name = " ~ sql_string(this.identifier) ~ " order by column_index") -%}
+            ~ " where database_name = current_database() and schema_name = " ~ label_literal(this.schema)
+            ~ " and table_name = " ~ label_literal(this.identifier) ~ " order by column_index") -%}
         {%- set columns = {} -%}
         {%- for name, data_type in found.rows -%}
             {%- do columns.update({name: {"data_type": data_type}}) -%}
@@ -25,6 +25,3 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro sql_string(text) -%}
-    '{{ text | replace("'", "''") }}'
-{%- endmacro %}

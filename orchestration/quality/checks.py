@@ -269,7 +269,6 @@ def validate(suite: Suite, run: "GxRun", settings: Settings,
         frame = read_batch(con, suite.table, columns, suite.columns, batches[0]) if len(batches) == 1 else None
     if frame is not None:
         outcomes = [(batches[0], len(frame), run.validate(suite, frame, batches[0]))]
-        del frame
     else:
         outcomes = [(batch, *_validate_batch(run, suite, settings.warehouse, columns, batch))
                     for batch in batches]
