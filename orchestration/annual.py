@@ -1,10 +1,17 @@
 """The annual run: every year found in EGOV_DATA_DIR (or the given years) materialised in
-one Dagster run, recorded in DAGSTER_HOME. `make run` calls this, then the summary."""
+one Dagster run, recorded in DAGSTER_HOME. `make run` calls this, then the summary.
 
+    python -m orchestration.annual [YEAR ...] [--force]
+
+does nothing when nothing changed since the last run of every year (see up_to_date.py),
+unless told `--force`."""
+
+import argparse
 import sys
 
 import dagster as dg
 
+from . import up_to_date
 from .partitions import discover_years, plausible_year, years_partitions
 from .settings import Settings, SettingsResource
 
@@ -43,26 +50,40 @@ def select_years(known: list[str], years: list[int] | None) -> list[str]:
 
 def run(settings: Settings | None = None, years: list[int] | None = None,
         instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
-    """Materialise every asset for `years` (all discovered years when None)."""
+    """Materialise every asset for `years` (all discovered years when None). A successful
+    run of every year records what it was built from (up_to_date.record)."""
     settings = settings or Settings.from_env()
     from .definitions import annual_run, defs
 
     instance = instance or dg.DagsterInstance.get()
     register_years(instance, discover_years(settings.data_dir))
-    keys = select_years(instance.get_dynamic_partitions(years_partitions.name), years)
+    known = instance.get_dynamic_partitions(years_partitions.name)
+    keys = select_years(known, years)
+    inputs = up_to_date.inputs_digest(settings)  # before the run: a file may change meanwhile
     # The defined job, not dg.materialize(): that one runs an ad hoc job the UI lists as
     # __ephemeral_asset_job__.
-    return defs.resolve_job_def(annual_run.name).execute_in_process(
+    result = defs.resolve_job_def(annual_run.name).execute_in_process(
         instance=instance,
         tags={RANGE_START: keys[0], RANGE_END: keys[-1]},
         raise_on_error=True,
         resources={"settings": SettingsResource.of(settings)},
     )
+    if result.success and keys == known:
+        up_to_date.record(settings, inputs, keys, result.run_id)
+    return result
 
 
 def main(argv: list[str]) -> int:
-    years = [int(arg) for arg in argv] or None
-    result = run(years=years)
+    parser = argparse.ArgumentParser(prog="python -m orchestration.annual", description=__doc__.split("\n\n")[0])
+    parser.add_argument("years", nargs="*", type=int, help="the years to run (default: every year found)")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when nothing changed since the last run of every year")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if not args.force and (built := up_to_date.unchanged(settings, args.years)):
+        print(up_to_date.explain(built, settings))
+        return 0
+    result = run(settings, args.years or None)
     return 0 if result.success else 1
 
 

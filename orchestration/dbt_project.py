@@ -114,10 +114,10 @@ def _is_stale(built_file: Path) -> bool:
     if not built_file.exists():
         return True
     built = built_file.stat().st_mtime
-    return any(path.stat().st_mtime > built for path in _project_files())
+    return any(path.stat().st_mtime > built for path in project_files())
 
 
-def _project_files():
+def project_files():
     """The dbt project's own files, not what dbt writes (target/, logs/: thousands)."""
     for path in DBT_PROJECT_DIR.iterdir():
         if path.is_file() and path.suffix in {".yml", ".yaml"}:

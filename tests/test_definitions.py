@@ -172,7 +172,7 @@ def test_the_dbt_profile_variables_are_set_for_dbt_alone(tmp_path, monkeypatch):
 def test_dbt_outputs_do_not_make_the_manifest_stale():
     from orchestration import dbt_project
 
-    files = list(dbt_project._project_files())
+    files = list(dbt_project.project_files())
     assert dbt_project.DBT_PROJECT_DIR / "dbt_project.yml" in files
     assert any(p.parent.name == "macros" for p in files)
     assert not any("target" in p.relative_to(dbt_project.DBT_PROJECT_DIR).parts for p in files)
