@@ -14,6 +14,7 @@ inputs nor the outputs changed since is there nothing to do, and no run is start
   a state it did not see. A failed run records nothing.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -95,18 +96,25 @@ def outputs_state(settings: Settings) -> dict[str, list]:
 
 
 def record(settings: Settings, digest: str | None, years: list[str], run_id: str) -> None:
-    """After a successful run of every year: what it was built from, and what it left."""
+    """After a successful run of every year: what it was built from, and what it left. A
+    record that cannot be written only means the next `make run` runs."""
     if digest is None:
         return
-    entry = {
-        "inputs": digest, "years": years, "run_id": run_id,
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "outputs": outputs_state(settings),
-    }
     path = record_path(settings)
     partial = path.with_name(path.name + ".tmp")
-    partial.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, path)
+    try:
+        entry = {
+            "inputs": digest, "years": years, "run_id": run_id,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "outputs": outputs_state(settings),
+        }
+        partial.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, path)
+    except (OSError, UnicodeError) as error:  # a record left before is stale: the run wrote
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        print(f"could not record what the run was built from ({error}): the next run runs again",
+              file=sys.stderr)
 
 
 def unchanged(settings: Settings, years: list[int] | None = None) -> dict | None:
@@ -120,7 +128,10 @@ def unchanged(settings: Settings, years: list[int] | None = None) -> dict | None
         return None
     if years and not {str(year) for year in years} <= set(entry["years"]):
         return None
-    if entry.get("outputs") != outputs_state(settings):
+    try:
+        if entry.get("outputs") != outputs_state(settings):
+            return None
+    except OSError:  # an output that cannot be looked at is not trusted
         return None
     digest = inputs_digest(settings)
     return entry if digest is not None and entry.get("inputs") == digest else None

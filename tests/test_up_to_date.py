@@ -126,6 +126,15 @@ def test_other_settings_or_a_changed_project_count_as_a_change(built, tmp_path, 
     assert up_to_date.unchanged(settings) is None
 
 
+def test_a_record_that_cannot_be_written_fails_nothing_and_trusts_nothing(tmp_path, capsys):
+    settings = Settings.resolve(str(FIXTURES / "mini"), str(tmp_path / "warehouse.duckdb"),
+                                str(tmp_path / "published"), "1GB")
+    up_to_date.record_path(settings).mkdir()  # where the record goes, something it cannot replace
+    up_to_date.record(settings, up_to_date.inputs_digest(settings), ["2017", "2018"], "run")
+    assert "the next run runs again" in capsys.readouterr().err
+    assert up_to_date.unchanged(settings) is None
+
+
 def test_a_forced_run_of_one_year_runs_and_leaves_the_record_stale(built, capsys):
     """A run of some years is not a complete run: it records nothing, and what it wrote
     makes the complete run's record stale, so the next `make run` runs every year."""
