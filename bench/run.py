@@ -34,11 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data"
 FLOOR_SQL = Path(__file__).resolve().parent / "floor.sql"
 
-# the targets at the default scale
+# the targets at the default scale
 TARGET_INGEST_CSV = 1_000_000  # values/s
 TARGET_FLOOR_FACTOR = 3  # e2e ≤ 3 × floor + fixed overhead
-TARGET_RSS_MB = 2048
+TARGET_RSS_MB = 1536
 TARGET_ONE_YEAR_SHARE = 0.2
+TARGET_DEMO_WARM_S = 10  # the demo's `make run` after a first one
 
 
 # --- the workers: each runs in its own process ----------------------------------------------
@@ -543,7 +544,7 @@ def report(summary, full, one, floor, floor_s, floor_run, overhead, breakdown, l
     peak = max(full["peak_rss_mb"], one["peak_rss_mb"] if one else 0)
     bound = TARGET_FLOOR_FACTOR * floor_s + (fixed or 0)
     say("")
-    say("targets (the issue's, set for the default scale):")
+    say("targets (set for the default scale):")
     checks = [
         (f"ingest CSV ≥ {TARGET_INGEST_CSV:,} values/s", fmt(csv_rate, 0),
          csv_rate >= TARGET_INGEST_CSV if csv_rate is not None else None),
@@ -552,6 +553,8 @@ def report(summary, full, one, floor, floor_s, floor_run, overhead, breakdown, l
         (f"peak RSS ≤ {TARGET_RSS_MB} MB", f"{peak:,.0f} MB", peak <= TARGET_RSS_MB),
         (f"one-year re-run ≤ {TARGET_ONE_YEAR_SHARE:.0%} of the full run",
          f"{one_s / e2e:.1%}" if one else "n/a", one_s <= TARGET_ONE_YEAR_SHARE * e2e if one else None),
+        (f"demo `make run`, warm ≤ {TARGET_DEMO_WARM_S} s", f"{demo_s:.1f} s" if demo else "n/a",
+         demo_s <= TARGET_DEMO_WARM_S if demo else None),
     ]
     for label, measured, met in checks:
         verdict = "n/a" if met is None else ("met" if met else "NOT met")
