@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .dbt_project import DBT_PROJECT_DIR, project_files
+from .ingest.load import inside
 from .settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ def inputs_digest(settings: Settings) -> str | None:
                                      ("project", PROJECT_ROOT, PROJECT_FOLDERS)):
             for folder in folders:
                 for path in _files(root / folder):
-                    add(f"{label}:{path.relative_to(root).as_posix()}", _content(path))
+                    add(f"{label}:{path.relative_to(root).as_posix()}", _content(path, root))
         for path in sorted(project_files()):
             add(f"dbt:{path.relative_to(DBT_PROJECT_DIR).as_posix()}", path.read_bytes())
     except OSError:
@@ -73,8 +74,17 @@ def _files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def _content(path: Path) -> bytes:
-    return b"link:" + os.fsencode(os.readlink(path)) if path.is_symlink() and path.is_dir() else path.read_bytes()
+def _content(path: Path, root: Path) -> bytes:
+    """What a run reads of `path`: a regular file's digest, read in chunks (a link to one is
+    followed only inside `root`, as ingest does); of anything else, the link's target or the
+    kind of entry, never read (a FIFO or /dev/zero would never end)."""
+    if path.is_symlink():
+        if not (inside(path, root) and path.is_file()):
+            return b"link:" + os.fsencode(os.readlink(path))
+    elif not path.is_file():
+        return f"mode:{path.lstat().st_mode:o}".encode()
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").digest()
 
 
 def outputs_state(settings: Settings) -> dict[str, list]:
@@ -83,14 +93,14 @@ def outputs_state(settings: Settings) -> dict[str, list]:
     state = {}
     for path in (settings.warehouse, settings.warehouse.with_name(settings.warehouse.name + ".wal")):
         if path.exists():
-            stat = path.stat()
-            state[f"warehouse:{path.name}"] = [stat.st_size, stat.st_mtime_ns]
+            info = path.stat()
+            state[f"warehouse:{path.name}"] = [info.st_size, info.st_mtime_ns]
     for directory, folders, files in os.walk(settings.publish_dir):
         base = Path(directory)
         for name in (*folders, *files):
             path = base / name
-            stat = path.lstat()
-            entry = [os.readlink(path)] if path.is_symlink() else [stat.st_size, stat.st_mtime_ns]
+            info = path.lstat()
+            entry = [os.readlink(path)] if path.is_symlink() else [info.st_size, info.st_mtime_ns]
             state[f"published:{path.relative_to(settings.publish_dir).as_posix()}"] = entry
     return state
 

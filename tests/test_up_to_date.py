@@ -4,6 +4,7 @@ what the run left, makes it run again."""
 
 import os
 import shutil
+import threading
 
 import dagster as dg
 import pytest
@@ -71,6 +72,34 @@ def test_a_new_input_file_counts_as_a_change(built, where):
         assert up_to_date.unchanged(settings) is None
     finally:
         path.unlink()
+    assert up_to_date.unchanged(settings) is not None
+
+
+def test_a_fifo_a_device_or_a_link_outside_is_never_read_and_still_counts(built, tmp_path):
+    """Entries ingest does not read (a FIFO, a link to /dev/zero or to a file outside the
+    input root) are taken by what they are, not read: the check ends, and sees them come
+    and go; a file outside the root changing behind a link is not an input change."""
+    settings, _ = built
+    folder = settings.data_dir / "submissions" / "2018"
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("unit_code,indicator_code,value\n", encoding="utf-8")
+    entries = {"pipe.csv": lambda p: os.mkfifo(p), "zero.csv": lambda p: p.symlink_to("/dev/zero"),
+               "outside.csv": lambda p: p.symlink_to(outside)}
+    for name, make in entries.items():
+        make(folder / name)
+    try:
+        outcome = []
+        check = threading.Thread(target=lambda: outcome.append(up_to_date.unchanged(settings)), daemon=True)
+        check.start()
+        check.join(timeout=60)
+        assert not check.is_alive(), "the check read an entry that never ends"
+        assert outcome == [None]  # new entries: a change
+        digest = up_to_date.inputs_digest(settings)
+        outside.write_text("unit_code,indicator_code,value\n46.A,I1,5\n", encoding="utf-8")
+        assert up_to_date.inputs_digest(settings) == digest
+    finally:
+        for name in entries:
+            (folder / name).unlink()
     assert up_to_date.unchanged(settings) is not None
 
 
