@@ -19,7 +19,7 @@ VARIABLES = {
     "publish_dir": ("EGOV_PUBLISH_DIR", "data/published"),
     # DuckDB caches up to 80% of the machine's memory unless told; past the limit it spills
     # to <warehouse>.tmp/. dbt's profile reads the same variable.
-    "memory_limit": ("EGOV_DUCKDB_MEMORY_LIMIT", "1GB"),
+    "memory_limit": ("EGOV_DUCKDB_MEMORY_LIMIT", "512MB"),
 }
 
 

@@ -194,7 +194,7 @@ def test_settings_are_a_resource_read_from_the_environment_when_a_run_starts(tmp
         settings = built.settings.get()
     assert settings.warehouse == tmp_path / "second.duckdb"
     assert settings.data_dir.is_absolute() and settings.data_dir.name == "data"
-    assert settings.memory_limit == "1GB"
+    assert settings.memory_limit == "512MB"
     assert isinstance(defs.resources["settings"], SettingsResource)
 
 
